@@ -1,0 +1,136 @@
+"""Data problems as values: collected in a report, never raised.
+
+Each problem has a stable kebab-case ``code`` from :data:`PROBLEM_TYPES`, a severity, a message and where it
+was found. A report is ``valid`` when it holds no error; warnings never block, but they travel with the data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    code: str
+    severity: Severity
+    title: str
+    description: str
+
+
+def _types(*items: tuple[str, Severity, str, str]) -> dict[str, ProblemType]:
+    return {code: ProblemType(code, sev, title, desc) for code, sev, title, desc in items}
+
+
+E, W = Severity.error, Severity.warning
+PROBLEM_TYPES: dict[str, ProblemType] = _types(
+    ("empty-file", E, "Empty file", "The file has no bytes or no data rows."),
+    ("binary-file", E, "Binary file", "The file is not text; a CSV was expected."),
+    ("unknown-format", E, "Unknown format", "No reader recognises the file's columns or extension."),
+    ("missing-column", E, "Missing column", "A column the format requires is absent."),
+    ("missing-value", E, "Missing value", "A required cell is empty."),
+    ("non-numeric-value", E, "Non-numeric value", "The value is not a number."),
+    ("non-finite-value", E, "Non-finite value", "The value is infinite or NaN."),
+    ("invalid-period", E, "Invalid period", "The year or period cannot be parsed."),
+    ("unknown-area", E, "Unknown area", "The area code is not in the M49/ISO catalogue or UNODC units."),
+    ("implausible-year", W, "Implausible year", "The year parses but lies outside 1900-2100."),
+    ("negative-count", W, "Negative count", "A count of persons or offences below zero."),
+    (
+        "nonstandard-category-label",
+        W,
+        "Non-standard category label",
+        "A category label differs from its canonical form (a typo in the source); it was matched.",
+    ),
+    ("unmapped-category", W, "Unmapped category", "A category with no ICCS or codelist mapping."),
+    (
+        "conflicting-duplicate",
+        W,
+        "Conflicting duplicate",
+        "Two rows share a series key, area and period with different values; the first is kept.",
+    ),
+    ("area-name-mismatch", W, "Area name mismatch", "The area name differs from the catalogue's."),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in the input."""
+
+    code: str
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_TYPES:
+            raise KeyError(f"unknown problem code {self.code!r}; known: {sorted(PROBLEM_TYPES)}")
+
+    @property
+    def severity(self) -> Severity:
+        return PROBLEM_TYPES[self.code].severity
+
+    def describe(self) -> str:
+        where = ", ".join(
+            p
+            for p in (
+                self.file,
+                f"row {self.row}" if self.row is not None else None,
+                f"column {self.column!r}" if self.column else None,
+            )
+            if p
+        )
+        return f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+        }
+
+
+@dataclass
+class ValidationReport:
+    """Problems found in one input, with counts. ``valid`` means no error-severity problem."""
+
+    problems: list[Problem] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.warning]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(p.code for p in self.problems))
+
+    def flatten(self, spec: Sequence[str] = ("row", "column", "code")) -> list[list[Any]]:
+        """Problems as lists of the named attributes, for compact assertions (frictionless style)."""
+        return [[getattr(p, name) for name in spec] for p in self.problems]
