@@ -75,7 +75,7 @@ class ObservatoryError(Exception):
         return body
 
 
-class InvalidInput(ValueError, ObservatoryError):
+class InvalidInput(ObservatoryError, ValueError):
     """Input that cannot be accepted as it is (a file, a parameter, a form field)."""
 
     code = "invalid-input"
@@ -86,7 +86,7 @@ class UnknownFormat(InvalidInput):
     code = "unknown-format"
 
 
-class NotFound(LookupError, ObservatoryError):
+class NotFound(ObservatoryError, LookupError):
     code = "not-found"
     status = 404
 
@@ -96,7 +96,7 @@ class Conflict(ObservatoryError):
     status = 409
 
 
-class PermissionDenied(PermissionError, ObservatoryError):
+class PermissionDenied(ObservatoryError, PermissionError):
     code = "permission-denied"
     status = 403
 
@@ -106,7 +106,7 @@ class PayloadTooLarge(InvalidInput):
     status = 413
 
 
-class ConfigurationError(RuntimeError, ObservatoryError):
+class ConfigurationError(ObservatoryError, RuntimeError):
     code = "configuration-error"
     status = 500
 

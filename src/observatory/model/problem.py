@@ -34,13 +34,24 @@ E, W = Severity.error, Severity.warning
 PROBLEM_TYPES: dict[str, ProblemType] = _types(
     ("empty-file", E, "Empty file", "The file has no bytes or no data rows."),
     ("binary-file", E, "Binary file", "The file is not text; a CSV was expected."),
-    ("unknown-format", E, "Unknown format", "No reader recognises the file's columns or extension."),
+    (
+        "unknown-format",
+        E,
+        "Unknown format",
+        "No reader recognises the file's columns or extension.",
+    ),
     ("missing-column", E, "Missing column", "A column the format requires is absent."),
     ("missing-value", E, "Missing value", "A required cell is empty."),
     ("non-numeric-value", E, "Non-numeric value", "The value is not a number."),
     ("non-finite-value", E, "Non-finite value", "The value is infinite or NaN."),
     ("invalid-period", E, "Invalid period", "The year or period cannot be parsed."),
-    ("unknown-area", E, "Unknown area", "The area code is not in the M49/ISO catalogue or UNODC units."),
+    ("unknown-code", E, "Unknown code", "The cell holds a code the format does not define."),
+    (
+        "unknown-area",
+        E,
+        "Unknown area",
+        "The area code is not in the M49/ISO catalogue or UNODC units.",
+    ),
     ("implausible-year", W, "Implausible year", "The year parses but lies outside 1900-2100."),
     ("negative-count", W, "Negative count", "A count of persons or offences below zero."),
     (
@@ -56,7 +67,18 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
         "Conflicting duplicate",
         "Two rows share a series key, area and period with different values; the first is kept.",
     ),
-    ("area-name-mismatch", W, "Area name mismatch", "The area name differs from the catalogue's."),
+    (
+        "non-m49-aggregate",
+        W,
+        "Aggregate that is not an M49 area",
+        "A row for a grouping with no UN M49 area (a World Bank income group, say); not imported.",
+    ),
+    (
+        "exact-duplicate",
+        W,
+        "Exact duplicate",
+        "A row repeats another row's series key, area, period and value; it was counted once.",
+    ),
 )
 
 
@@ -89,7 +111,9 @@ class Problem:
             )
             if p
         )
-        return f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
+        return (
+            f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +155,21 @@ class ValidationReport:
     def counts(self) -> dict[str, int]:
         return dict(Counter(p.code for p in self.problems))
 
+    def grouped(self) -> list[tuple[Problem, int]]:
+        """Problems with the same code and message as one entry (the first) and how many there are."""
+        return group(self.problems)
+
     def flatten(self, spec: Sequence[str] = ("row", "column", "code")) -> list[list[Any]]:
         """Problems as lists of the named attributes, for compact assertions (frictionless style)."""
         return [[getattr(p, name) for name in spec] for p in self.problems]
+
+
+def group(problems: Iterable[Problem]) -> list[tuple[Problem, int]]:
+    """Collapse problems that differ only by row: the first of each and its count, in order."""
+    firsts: dict[tuple[str, str, str | None], Problem] = {}
+    counts: Counter[tuple[str, str, str | None]] = Counter()
+    for p in problems:
+        key = (p.code, p.message, p.file)
+        firsts.setdefault(key, p)
+        counts[key] += 1
+    return [(firsts[k], counts[k]) for k in firsts]

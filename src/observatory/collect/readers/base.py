@@ -1,0 +1,112 @@
+"""What every reader shares: the reader interface and the cell parsers that report problems."""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from observatory.catalog.areas import AreaCatalog, load_areas
+from observatory.collect.source import TextSource
+from observatory.model.observation import Observation
+from observatory.model.period import Period
+from observatory.model.problem import Problem
+
+Item = Observation | Problem
+
+
+@dataclass
+class Cell:
+    """A cell being parsed: file, row and column for the problems it may raise."""
+
+    source: TextSource
+    row: int
+    column: str
+    raw: str
+
+    def problem(self, code: str, message: str) -> Problem:
+        return Problem(
+            code,
+            message,
+            file=self.source.name,
+            row=self.row,
+            column=self.column,
+            value=self.raw[:200],
+        )
+
+
+@dataclass
+class RowView:
+    """One data row: its values by column and a way to name a cell of it in a problem."""
+
+    source: TextSource
+    row: int
+    values: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values.get(column, "")
+
+    def cell(self, column: str) -> Cell:
+        return Cell(self.source, self.row, column, self.values.get(column, ""))
+
+
+@dataclass
+class ReadContext:
+    areas: AreaCatalog = field(default_factory=load_areas)
+
+
+class Reader(ABC):
+    """A file format. ``handles`` decides from the header; ``read`` yields observations and problems."""
+
+    name: str
+    dataflow: str
+    required: tuple[str, ...]
+
+    def handles(self, header: list[str]) -> bool:
+        present = {h.strip().casefold() for h in header}
+        return all(c.casefold() in present for c in self.required)
+
+    def describe(self) -> str:
+        return f"{self.name} ({', '.join(self.required)})"
+
+    @abstractmethod
+    def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
+        """Yield one Observation per good row and a Problem for everything wrong."""
+
+
+def column_map(source: TextSource, wanted: tuple[str, ...]) -> dict[str, str]:
+    """Map each wanted column name to the file's own spelling (headers match case-insensitively)."""
+    by_fold = {h.casefold(): h for h in source.header}
+    return {w: by_fold[w.casefold()] for w in wanted if w.casefold() in by_fold}
+
+
+def parse_value(cell: Cell) -> float | Problem:
+    text = cell.raw.strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return cell.problem(
+            "missing-value",
+            "the value is empty; a number such as 1234 or 12.5 "
+            "was expected (leave the row out if there is no figure)",
+        )
+    try:
+        number = float(text)
+    except ValueError:
+        return cell.problem(
+            "non-numeric-value",
+            f"{cell.raw!r} is not a number; "
+            "expected digits with an optional decimal point, such as 1234 or 12.5",
+        )
+    if not math.isfinite(number):
+        return cell.problem(
+            "non-finite-value",
+            f"{cell.raw!r} is not a finite number; infinity and NaN are not figures",
+        )
+    return number
+
+
+def parse_period(cell: Cell) -> Period | Problem:
+    try:
+        return Period.parse(cell.raw)
+    except ValueError as exc:
+        return cell.problem("invalid-period", str(exc))

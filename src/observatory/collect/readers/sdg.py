@@ -1,0 +1,96 @@
+"""Extracts of the UN SDG Global Database (long format, one row per data point)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from observatory.catalog.unodc import slug
+from observatory.collect.readers.area_rows import resolve_area
+from observatory.collect.readers.base import (
+    Item,
+    ReadContext,
+    Reader,
+    RowView,
+    column_map,
+    parse_period,
+    parse_value,
+)
+from observatory.collect.source import TextSource
+from observatory.model.area import Area
+from observatory.model.observation import TOTAL, Flag, Observation, Provenance, SeriesKey, Unit
+from observatory.model.problem import Problem, Severity
+
+SEX = {"": TOTAL, "bothsex": TOTAL, "_t": TOTAL, "female": "F", "f": "F", "male": "M", "m": "M"}
+UNITS = {
+    "number": Unit.count.value,
+    "percent": Unit.percent.value,
+    "per_100000_pop": Unit.rate_per_100k.value,
+}
+# SDG "nature" codes: E estimated, M modelled, G global monitoring data
+ESTIMATED_NATURE = {"e", "m", "g"}
+BREAKDOWNS = ("cause_of_death", "disability_status", "grounds_of_discrimination")
+
+
+class SdgReader(Reader):
+    name = "un-sdg"
+    dataflow = "UN_SDG"
+    required = (
+        "indicator",
+        "series_code",
+        "geo_area_m49",
+        "geo_area_name",
+        "year",
+        "units",
+        "value",
+    )
+    optional = ("sex", "age", "nature", *BREAKDOWNS)
+
+    def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
+        cols = column_map(source, self.required + self.optional)
+        aggregates: set[str] = set()
+        for row_no, row in source.rows():
+            view = RowView(source, row_no, {k: row[v] for k, v in cols.items()})
+            area = resolve_area(view, ctx, "geo_area_m49", "geo_area_name", aggregates)
+            if isinstance(area, Area):
+                yield from self._row(view, area)
+            elif area is not None:
+                yield area
+
+    def _row(self, row: RowView, area: Area) -> Iterator[Item]:
+        value = parse_value(row.cell("value"))
+        period = parse_period(row.cell("year"))
+        problems = [p for p in (value, period) if isinstance(p, Problem)]
+        sex = SEX.get(row["sex"].strip().casefold())
+        unit = UNITS.get(row["units"].strip().casefold())
+        if sex is None:
+            problems.append(
+                row.cell("sex").problem(
+                    "unknown-code", f"{row['sex']!r} is not one of bothsex, female, male"
+                )
+            )
+        if unit is None:
+            problems.append(
+                row.cell("units").problem(
+                    "unknown-code", f"{row['units']!r} is not one of {', '.join(sorted(UNITS))}"
+                )
+            )
+        yield from problems
+        if any(p.severity is Severity.error for p in problems):
+            return
+        assert isinstance(value, float) and sex and unit
+        assert not isinstance(period, Problem)
+        breakdown = "-".join(slug(row[b]) for b in BREAKDOWNS if row[b].strip()) or TOTAL
+        age = row["age"].strip().casefold() or TOTAL
+        flags = {Flag.estimated} if row["nature"].strip().casefold() in ESTIMATED_NATURE else set()
+        key = SeriesKey(row["series_code"].strip(), sex, age, TOTAL, TOTAL, TOTAL, breakdown, unit)
+        yield Observation(
+            area=area.code,
+            period=str(period),
+            key=key,
+            value=value,
+            provenance=Provenance(
+                self.dataflow, row["nature"].strip() or None, file_name=row.source.name, row=row.row
+            ),
+            flags=frozenset(flags),
+            label=f"SDG {row['indicator'].strip()}",
+        )

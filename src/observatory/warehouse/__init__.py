@@ -1,0 +1,3 @@
+"""Published releases: immutable Parquet snapshots, queried through DuckDB with ibis expressions."""
+
+from __future__ import annotations

@@ -1,0 +1,222 @@
+"""Vega-Lite chart specifications for the pages: pure functions from observation rows to dicts.
+
+Every spec carries its data inline, so a page needs nothing but the locally served Vega libraries.
+Each point's tooltip says where the figure came from: the dataflow, the source's own attribution,
+the flags, and the original file (SHA-256 prefix) and row. Figures the platform derives itself
+(the unsentenced share) are marked ``computed`` and name both inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from observatory.model.observation import SERIES_DIMENSIONS, TOTAL, Flag, Unit
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+SHA_PREFIX = 12
+SEX_LABELS = {TOTAL: "Total", "F": "Female", "M": "Male"}
+UNIT_LABELS = {
+    Unit.count.value: "Count",
+    Unit.rate_per_100k.value: "Rate per 100,000 population",
+    Unit.percent.value: "Per cent",
+    Unit.persons.value: "Persons",
+}
+FORMATS = {Unit.count.value: ",.0f", Unit.persons.value: ",.0f", Unit.percent.value: ".1f"}
+HOMICIDE_SERIES = "VC_IHR_PSRC"
+PERSONS_HELD = "persons-held"
+UNSENTENCED = "unsentenced"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart for a page: the spec plus what the page says around it."""
+
+    id: str
+    title: str
+    description: str
+    spec: dict[str, Any]
+    points: int
+    sources: list[str] = field(default_factory=list)
+    computed: bool = False
+
+
+def provenance(row: Mapping[str, Any]) -> str:
+    """``file 3f2a9c0d11aa row 42``: where one observation was read, or ``""`` if unknown."""
+    sha = row.get("file_sha256") or ""
+    where = f"file {sha[:SHA_PREFIX]}" if sha else ""
+    if row.get("row") is not None:
+        where = f"{where} row {row['row']}".strip()
+    return where
+
+
+def select_series(
+    rows: Iterable[Mapping[str, Any]], variable: str, unit: str, **dims: str | Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """Rows of ``variable`` in ``unit`` whose other dimensions are ``_T`` unless given in ``dims``.
+
+    A dimension given as a sequence accepts any of its values (``sex=("_T", "F", "M")``).
+    """
+    wanted: dict[str, tuple[str, ...]] = {}
+    for dim in SERIES_DIMENSIONS:
+        value = dims.get(dim, TOTAL)
+        wanted[dim] = (value,) if isinstance(value, str) else tuple(value)
+    wanted["variable"], wanted["unit"] = (variable,), (unit,)
+    chosen = [r for r in rows if all(r.get(d) in ok for d, ok in wanted.items())]
+    return sorted(chosen, key=lambda r: (str(r.get("sex")), str(r["period"])))
+
+
+def point(row: Mapping[str, Any], series: str | None = None) -> dict[str, Any]:
+    """One chart datum for an observation row."""
+    year = str(row["period"])[:4]
+    return {
+        "date": f"{year}-01-01",
+        "year": year,
+        "value": row["value"],
+        "series": series or SEX_LABELS.get(str(row.get("sex")), str(row.get("sex"))),
+        "unit": UNIT_LABELS.get(str(row.get("unit")), str(row.get("unit"))),
+        "dataflow": row.get("dataflow") or "",
+        "source": row.get("source") or "",
+        "flags": row.get("flags") or "none",
+        "provenance": provenance(row),
+    }
+
+
+def line_spec(
+    values: list[dict[str, Any]],
+    *,
+    title: str,
+    y_title: str,
+    value_format: str = ",.1f",
+    description: str = "",
+) -> dict[str, Any]:
+    """A year-by-year line chart with points; one coloured line per ``series`` when several."""
+    several = len({v["series"] for v in values}) > 1
+    tooltip: list[dict[str, Any]] = [
+        {"field": "year", "type": "nominal", "title": "Year"},
+        {"field": "value", "type": "quantitative", "title": y_title, "format": value_format},
+    ]
+    if several:
+        tooltip.append({"field": "series", "type": "nominal", "title": "Series"})
+    tooltip += [
+        {"field": "source", "type": "nominal", "title": "Source"},
+        {"field": "dataflow", "type": "nominal", "title": "Dataflow"},
+        {"field": "flags", "type": "nominal", "title": "Flags"},
+        {"field": "provenance", "type": "nominal", "title": "Original"},
+    ]
+    encoding: dict[str, Any] = {
+        "x": {"field": "date", "type": "temporal", "timeUnit": "utcyear", "title": "Year"},
+        "y": {"field": "value", "type": "quantitative", "title": y_title,
+              "axis": {"format": value_format}},
+        "tooltip": tooltip,
+    }
+    if several:
+        encoding["color"] = {"field": "series", "type": "nominal", "title": None,
+                             "legend": {"orient": "top"}}
+    return {
+        "$schema": SCHEMA,
+        "description": description or title,
+        "width": "container",
+        "height": 260,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "line", "point": {"filled": True, "size": 45}, "strokeWidth": 2},
+        "encoding": encoding,
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e8eb"},
+            "line": {"color": "#1f5f8b"},
+            "point": {"color": "#1f5f8b"},
+        },
+    }
+
+
+def _sources(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    return sorted({f"{r.get('dataflow')}: {r.get('source') or 'no attribution'}" for r in rows})
+
+
+def _series_chart(
+    chart_id: str, title: str, description: str, rows: list[Mapping[str, Any]], unit: str
+) -> Chart | None:
+    if not rows:
+        return None
+    values = [point(r) for r in rows if r.get("value") is not None]
+    spec = line_spec(values, title=title, y_title=UNIT_LABELS.get(unit, unit),
+                     value_format=FORMATS.get(unit, ",.1f"), description=description)
+    return Chart(chart_id, title, description, spec, len(values), _sources(rows))
+
+
+def prison_rate_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
+    """Persons held per 100,000 population, all breakdowns at their total."""
+    chosen = select_series(rows, PERSONS_HELD, Unit.rate_per_100k.value)
+    return _series_chart("prison-rate", "Prison population rate",
+                         "Persons held in prisons per 100,000 population.", chosen,
+                         Unit.rate_per_100k.value)
+
+
+def unsentenced_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
+    """Persons held who have not been sentenced (count)."""
+    chosen = select_series(rows, PERSONS_HELD, Unit.count.value, status=UNSENTENCED)
+    return _series_chart("unsentenced", "Persons held unsentenced",
+                         "Persons held in prisons who have not been sentenced.", chosen,
+                         Unit.count.value)
+
+
+def unsentenced_share(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per year, unsentenced persons held as a percentage of all persons held (both counts).
+
+    Only years with both counts and a positive total count; each datum names both inputs.
+    """
+    materialised = list(rows)
+    totals = {str(r["period"]): r for r in select_series(materialised, PERSONS_HELD, "count")}
+    values: list[dict[str, Any]] = []
+    for part in select_series(materialised, PERSONS_HELD, "count", status=UNSENTENCED):
+        whole = totals.get(str(part["period"]))
+        if whole is None or not whole.get("value") or part.get("value") is None:
+            continue
+        datum = point(part, series="Unsentenced share")
+        datum.update(
+            value=100.0 * float(part["value"]) / float(whole["value"]),
+            unit=UNIT_LABELS[Unit.percent.value],
+            source=(f"computed: {part['value']:,.0f} unsentenced ({part.get('source') or '?'}) / "
+                    f"{whole['value']:,.0f} persons held ({whole.get('source') or '?'})"),
+            flags=Flag.computed.value,
+            provenance=f"unsentenced {provenance(part)}; total {provenance(whole)}",
+            unsentenced=part["value"],
+            persons_held=whole["value"],
+        )
+        values.append(datum)
+    return values
+
+
+def unsentenced_share_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
+    values = unsentenced_share(rows)
+    if not values:
+        return None
+    title = "Unsentenced share of persons held (computed)"
+    description = ("Computed by the Observatory: persons held unsentenced divided by all persons "
+                   "held, both counts of the same year and release.")
+    spec = line_spec(values, title=title, y_title="Per cent of persons held",
+                     value_format=".1f", description=description)
+    sources = sorted({f"computed from {v['dataflow']} persons-held counts" for v in values})
+    return Chart("unsentenced-share", title, description, spec, len(values), sources,
+                 computed=True)
+
+
+def homicide_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
+    """SDG 16.1.1 intentional homicide rate (``VC_IHR_PSRC``), total and by sex where given."""
+    chosen = select_series(rows, HOMICIDE_SERIES, Unit.rate_per_100k.value,
+                           sex=tuple(SEX_LABELS))
+    return _series_chart("homicide", "Victims of intentional homicide (SDG 16.1.1)",
+                         "Victims of intentional homicide per 100,000 population, "
+                         f"SDG series {HOMICIDE_SERIES}.", chosen, Unit.rate_per_100k.value)
+
+
+def area_charts(rows: Iterable[Mapping[str, Any]]) -> list[Chart]:
+    """The charts an area page shows, in order, leaving out those without data."""
+    materialised = list(rows)
+    builders = (prison_rate_chart, unsentenced_chart, unsentenced_share_chart, homicide_chart)
+    return [chart for build in builders if (chart := build(materialised)) is not None]
