@@ -43,3 +43,56 @@ def store(settings: Settings) -> Iterator[Store]:
     s.init()
     yield s
     s.dispose()
+
+
+def _postgres_admin_url() -> str:
+    url = os.environ.get("OBSERVATORY_TEST_POSTGRES_URL")
+    if url:
+        return url
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but OBSERVATORY_TEST_POSTGRES_URL is not set; .ci/run starts PostgreSQL")
+    pytest.skip("set OBSERVATORY_TEST_POSTGRES_URL to run the PostgreSQL tests")
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this test worker, dropped at the end of the session."""
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine, make_url, text
+
+    admin_url = make_url(_postgres_admin_url())
+    name = f"observatory_test_{worker_id}_{uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated store on each backend: embedded SQLite and a real PostgreSQL server."""
+    if request.param == "sqlite":
+        settings = Settings(data_dir=tmp_path / "var")
+    else:
+        settings = Settings(data_dir=tmp_path / "var",
+                            database_url=request.getfixturevalue("postgres_url"))
+    s = Store(settings)
+    if request.param == "postgres":
+        _reset_postgres(s)
+    s.init()
+    yield s
+    s.dispose()
+
+
+def _reset_postgres(store: Store) -> None:
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))

@@ -25,14 +25,12 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TypeVar
 
 from observatory.errors import (
     ConfigurationError,
     ErrorLocation,
     InvalidInput,
     NotFound,
-    ObservatoryError,
 )
 from observatory.model.area import Aggregation, Area, AreaKind
 
@@ -52,7 +50,6 @@ ALIAS_COLUMNS = ("alias", "code", "source")
 NON_AREA_COLUMNS = ("source", "code", "name")
 WORLD = "001"
 
-_E = TypeVar("_E", bound=ObservatoryError)
 _WORD = re.compile(r"[^\W_]+")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -85,24 +82,9 @@ class NonArea:
     name: str
 
 
-def _error(
-    kind: type[_E], message: str, *, code: str | None = None, location: ErrorLocation | None = None
-) -> _E:
-    """``kind(message, code=..., location=...)``, whatever the order of ``kind``'s bases.
-
-    ``NotFound(LookupError, ObservatoryError)`` and its siblings resolve ``__init__`` to the
-    built-in's, which refuses keywords and leaves ``message`` unset; running
-    ``ObservatoryError.__init__`` fills them in either way. TODO: drop once ``observatory.errors``
-    lists ``ObservatoryError`` first.
-    """
-    error = kind(message)
-    ObservatoryError.__init__(error, message, code=code, location=location)
-    return error
-
-
 def _bad_data(message: str, location: ErrorLocation | None = None) -> ConfigurationError:
     """A catalogue file that cannot be used as it is."""
-    return _error(ConfigurationError, message, location=location)
+    return ConfigurationError(message, location=location)
 
 
 def normalise(text: str) -> str:
@@ -194,7 +176,7 @@ class AreaCatalog:
         """The area with platform code ``code`` (``FRA``, ``150``, ``GBR_E_W``), in any case."""
         area = self._areas.get(code.strip().upper())
         if area is None:
-            raise _error(NotFound, self._unknown(code), code="unknown-area")
+            raise NotFound(self._unknown(code), code="unknown-area")
         return area
 
     def _unknown(self, code: str) -> str:
@@ -295,7 +277,7 @@ class AreaCatalog:
     def search(self, text: str, limit: int = 20) -> list[Area]:
         """Areas whose name or alias starts with, then contains, ``text``; an exact code first."""
         if limit < 1:
-            raise _error(InvalidInput, f"search limit must be a positive number, got {limit}")
+            raise InvalidInput(f"search limit must be a positive number, got {limit}")
         key = normalise(text)
         if not key:
             return []
@@ -325,7 +307,7 @@ def _flag(value: str, column: str) -> bool:
     try:
         return _BOOLEANS[value]
     except KeyError:
-        raise _error(InvalidInput, f"{column} is {value!r}; expected true or false") from None
+        raise InvalidInput(f"{column} is {value!r}; expected true or false") from None
 
 
 def area_from_row(row: dict[str, str]) -> Area:
@@ -351,7 +333,7 @@ def area_from_row(row: dict[str, str]) -> Area:
         )
     except ValueError as exc:
         kinds = ", ".join(AreaKind) + "; aggregations: " + ", ".join(Aggregation)
-        raise _error(InvalidInput, f"{exc} (kinds: {kinds})") from None
+        raise InvalidInput(f"{exc} (kinds: {kinds})") from None
 
 
 def area_to_row(area: Area) -> dict[str, str]:

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from observatory.catalog.iccs import Language, load_iccs
 from observatory.errors import ErrorLocation, InvalidInput, NotFound, UnknownFormat
-from observatory.iccs.tree import build_error, fold, normalise_code, parse_language
+from observatory.iccs.tree import fold, normalise_code, parse_language
 from observatory.model.classification import Scheme
 from observatory.store.db import Store
 from observatory.store.originals import keep_original, sha256_of
@@ -141,7 +141,7 @@ class _Parsed:
 def _fail(
     path: Path, message: str, row: int | None = None, column: str | None = None
 ) -> InvalidInput:
-    return build_error(InvalidInput, message, ErrorLocation(file=str(path), row=row, column=column))
+    return InvalidInput(message, location=ErrorLocation(file=str(path), row=row, column=column))
 
 
 def _short(value: str) -> str:
@@ -151,11 +151,11 @@ def _short(value: str) -> str:
 def _decode(path: Path) -> tuple[str, str]:
     """The text of ``path`` and the encoding it was read with."""
     if not path.is_file():
-        raise build_error(NotFound, "no such file", ErrorLocation(file=str(path)))
+        raise NotFound("no such file", location=ErrorLocation(file=str(path)))
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
-        raise build_error(
-            UnknownFormat, "binary file, not an ICCS CSV file", ErrorLocation(file=str(path))
+        raise UnknownFormat(
+            "binary file, not an ICCS CSV file", location=ErrorLocation(file=str(path))
         )
     for encoding in ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", "cp1252"):
         try:
@@ -165,8 +165,8 @@ def _decode(path: Path) -> tuple[str, str]:
         if not text.strip():
             raise _fail(path, "empty file; expected a CSV file with a header row")
         return text, encoding
-    raise build_error(
-        UnknownFormat, "neither UTF-8 nor Windows-1252 text", ErrorLocation(file=str(path))
+    raise UnknownFormat(
+        "neither UTF-8 nor Windows-1252 text", location=ErrorLocation(file=str(path))
     )
 
 
@@ -175,12 +175,11 @@ def _detect(path: Path, header: list[str]) -> IccsFileFormat:
     for fmt, required in HEADERS.items():
         if required <= names:
             return fmt
-    raise build_error(
-        UnknownFormat,
+    raise UnknownFormat(
         f"header {','.join(header)!r} is not an ICCS file; expected long (source_id,code,field,"
         "text), codes (code,level,parent_code,...,description,inclusions,exclusions,notes) "
         "or index (term,iccs_code,code_exists_in_structure)",
-        ErrorLocation(file=str(path), row=1),
+        location=ErrorLocation(file=str(path), row=1),
     )
 
 
@@ -361,7 +360,7 @@ def load_files(store: Store, paths: list[Path], scheme: Scheme | None = None) ->
     """Load UNODC's ICCS files (any mix of the layouts), all or nothing; see the module doc."""
     scheme = scheme or load_iccs()
     if not paths:
-        raise build_error(InvalidInput, "no files given; pass one or more ICCS CSV files")
+        raise InvalidInput("no files given; pass one or more ICCS CSV files")
     parsed = [_parse(Path(p), scheme) for p in paths]
     with store.session() as session:
         for item in parsed:

@@ -31,10 +31,9 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from observatory.catalog.iccs import Language, load_iccs
-from observatory.errors import ErrorLocation, InvalidInput, NotFound, ObservatoryError
+from observatory.errors import InvalidInput, NotFound
 from observatory.model.classification import Category, Scheme
 
 ACCEPTED_FORMS = (
@@ -43,19 +42,6 @@ ACCEPTED_FORMS = (
 )
 _DIGITS = re.compile(r"\d{1,6}")
 _MAX_CODE_LENGTH = 6
-
-E = TypeVar("E", bound=ObservatoryError)
-
-
-def build_error(cls: type[E], message: str, location: ErrorLocation | None = None) -> E:
-    """``cls(message, location=location)``, whichever built-in comes first in ``cls``'s bases.
-
-    ``InvalidInput(ValueError, ObservatoryError)`` resolves ``__init__`` to ``ValueError``'s, which
-    refuses ``location=`` and leaves ``.location`` unset; this calls ObservatoryError's directly.
-    """
-    exc = cls.__new__(cls, message)
-    ObservatoryError.__init__(exc, message, location=location)
-    return exc
 
 
 @dataclass(frozen=True)
@@ -99,9 +85,7 @@ def parse_language(value: Language | str) -> Language:
         return Language(str(value).strip().lower())
     except ValueError:
         choices = ", ".join(lang.value for lang in Language)
-        raise build_error(
-            InvalidInput, f"language {value!r} is not available; use one of {choices}"
-        ) from None
+        raise InvalidInput(f"language {value!r} is not available; use one of {choices}") from None
 
 
 def _padded_candidates(text: str, scheme: Scheme) -> list[str]:
@@ -146,22 +130,19 @@ def close_codes(text: str, scheme: Scheme, limit: int = 5) -> list[str]:
 
 def _resolve_one(text: str, scheme: Scheme, original: str) -> str:
     if not _DIGITS.fullmatch(text):
-        raise build_error(
-            InvalidInput, f"{original!r} is not an {scheme.id} code; accepted: {ACCEPTED_FORMS}"
-        )
+        raise InvalidInput(f"{original!r} is not an {scheme.id} code; accepted: {ACCEPTED_FORMS}")
     if text in scheme:
         return text
     candidates = _padded_candidates(text, scheme)
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
-        raise build_error(
-            InvalidInput,
+        raise InvalidInput(
             f"{original!r} could be any of {', '.join(candidates)}; give the full code",
         )
     near = close_codes(text, scheme)
     hint = f"; close codes: {', '.join(near)}" if near else ""
-    raise build_error(NotFound, f"{original!r} is not an {scheme.id} {scheme.version} code{hint}")
+    raise NotFound(f"{original!r} is not an {scheme.id} {scheme.version} code{hint}")
 
 
 def normalise_code(text: str, scheme: Scheme | None = None) -> str:
@@ -178,8 +159,7 @@ def normalise_code(text: str, scheme: Scheme | None = None) -> str:
     code = parts[-1]
     expected = scheme.hierarchical_id(code)
     if ".".join(parts) != expected:
-        raise build_error(
-            InvalidInput,
+        raise InvalidInput(
             f"{text!r} is not the path of {code} in {scheme.id}; its hierarchical id is {expected}",
         )
     return code
@@ -247,9 +227,9 @@ def search(
     language = parse_language(lang)
     query = fold(text)
     if not query:
-        raise build_error(InvalidInput, "search text is empty; give words of a title (or a code)")
+        raise InvalidInput("search text is empty; give words of a title (or a code)")
     if limit < 1:
-        raise build_error(InvalidInput, f"limit {limit} must be at least 1")
+        raise InvalidInput(f"limit {limit} must be at least 1")
     ranked: list[tuple[int, int, str]] = []
     try:
         exact = normalise_code(text, scheme)

@@ -51,4 +51,5 @@ def keep_original(
         first_seen_at=datetime.now(UTC),
     )
     session.add(row)
+    session.flush()  # rows that reference the file may be flushed next
     return row

@@ -74,10 +74,12 @@ def observations_expr(table: Table, flt: ObservationFilter) -> Table:
 def series_expr(table: Table, area: str) -> Table:
     """The series one area has: one row per series key, with its number of years and span."""
     keys = list(SERIES_DIMENSIONS)
-    grouped = table.filter(table.area == area).group_by(["dataflow", *keys])
-    return grouped.aggregate(
-        observations=table.count(), first_year=table.year.min(), last_year=table.year.max()
-    ).order_by(["dataflow", *keys])
+    rows = table.filter(table.area == area)
+    return (
+        rows.group_by(["dataflow", *keys])
+        .aggregate(observations=rows.count(), first_year=rows.year.min(), last_year=rows.year.max())
+        .order_by(["dataflow", *keys])
+    )
 
 
 @lru_cache(maxsize=4)

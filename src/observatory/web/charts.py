@@ -108,13 +108,21 @@ def line_spec(
     ]
     encoding: dict[str, Any] = {
         "x": {"field": "date", "type": "temporal", "timeUnit": "utcyear", "title": "Year"},
-        "y": {"field": "value", "type": "quantitative", "title": y_title,
-              "axis": {"format": value_format}},
+        "y": {
+            "field": "value",
+            "type": "quantitative",
+            "title": y_title,
+            "axis": {"format": value_format},
+        },
         "tooltip": tooltip,
     }
     if several:
-        encoding["color"] = {"field": "series", "type": "nominal", "title": None,
-                             "legend": {"orient": "top"}}
+        encoding["color"] = {
+            "field": "series",
+            "type": "nominal",
+            "title": None,
+            "legend": {"orient": "top"},
+        }
     return {
         "$schema": SCHEMA,
         "description": description or title,
@@ -144,25 +152,38 @@ def _series_chart(
     if not rows:
         return None
     values = [point(r) for r in rows if r.get("value") is not None]
-    spec = line_spec(values, title=title, y_title=UNIT_LABELS.get(unit, unit),
-                     value_format=FORMATS.get(unit, ",.1f"), description=description)
+    spec = line_spec(
+        values,
+        title=title,
+        y_title=UNIT_LABELS.get(unit, unit),
+        value_format=FORMATS.get(unit, ",.1f"),
+        description=description,
+    )
     return Chart(chart_id, title, description, spec, len(values), _sources(rows))
 
 
 def prison_rate_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     """Persons held per 100,000 population, all breakdowns at their total."""
     chosen = select_series(rows, PERSONS_HELD, Unit.rate_per_100k.value)
-    return _series_chart("prison-rate", "Prison population rate",
-                         "Persons held in prisons per 100,000 population.", chosen,
-                         Unit.rate_per_100k.value)
+    return _series_chart(
+        "prison-rate",
+        "Prison population rate",
+        "Persons held in prisons per 100,000 population.",
+        chosen,
+        Unit.rate_per_100k.value,
+    )
 
 
 def unsentenced_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     """Persons held who have not been sentenced (count)."""
     chosen = select_series(rows, PERSONS_HELD, Unit.count.value, status=UNSENTENCED)
-    return _series_chart("unsentenced", "Persons held unsentenced",
-                         "Persons held in prisons who have not been sentenced.", chosen,
-                         Unit.count.value)
+    return _series_chart(
+        "unsentenced",
+        "Persons held unsentenced",
+        "Persons held in prisons who have not been sentenced.",
+        chosen,
+        Unit.count.value,
+    )
 
 
 def unsentenced_share(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -181,8 +202,10 @@ def unsentenced_share(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
         datum.update(
             value=100.0 * float(part["value"]) / float(whole["value"]),
             unit=UNIT_LABELS[Unit.percent.value],
-            source=(f"computed: {part['value']:,.0f} unsentenced ({part.get('source') or '?'}) / "
-                    f"{whole['value']:,.0f} persons held ({whole.get('source') or '?'})"),
+            source=(
+                f"computed: {part['value']:,.0f} unsentenced ({part.get('source') or '?'}) / "
+                f"{whole['value']:,.0f} persons held ({whole.get('source') or '?'})"
+            ),
             flags=Flag.computed.value,
             provenance=f"unsentenced {provenance(part)}; total {provenance(whole)}",
             unsentenced=part["value"],
@@ -197,22 +220,31 @@ def unsentenced_share_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     if not values:
         return None
     title = "Unsentenced share of persons held (computed)"
-    description = ("Computed by the Observatory: persons held unsentenced divided by all persons "
-                   "held, both counts of the same year and release.")
-    spec = line_spec(values, title=title, y_title="Per cent of persons held",
-                     value_format=".1f", description=description)
+    description = (
+        "Computed by the Observatory: persons held unsentenced divided by all persons "
+        "held, both counts of the same year and release."
+    )
+    spec = line_spec(
+        values,
+        title=title,
+        y_title="Per cent of persons held",
+        value_format=".1f",
+        description=description,
+    )
     sources = sorted({f"computed from {v['dataflow']} persons-held counts" for v in values})
-    return Chart("unsentenced-share", title, description, spec, len(values), sources,
-                 computed=True)
+    return Chart("unsentenced-share", title, description, spec, len(values), sources, computed=True)
 
 
 def homicide_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     """SDG 16.1.1 intentional homicide rate (``VC_IHR_PSRC``), total and by sex where given."""
-    chosen = select_series(rows, HOMICIDE_SERIES, Unit.rate_per_100k.value,
-                           sex=tuple(SEX_LABELS))
-    return _series_chart("homicide", "Victims of intentional homicide (SDG 16.1.1)",
-                         "Victims of intentional homicide per 100,000 population, "
-                         f"SDG series {HOMICIDE_SERIES}.", chosen, Unit.rate_per_100k.value)
+    chosen = select_series(rows, HOMICIDE_SERIES, Unit.rate_per_100k.value, sex=tuple(SEX_LABELS))
+    return _series_chart(
+        "homicide",
+        "Victims of intentional homicide (SDG 16.1.1)",
+        f"Victims of intentional homicide per 100,000 population, SDG series {HOMICIDE_SERIES}.",
+        chosen,
+        Unit.rate_per_100k.value,
+    )
 
 
 def area_charts(rows: Iterable[Mapping[str, Any]]) -> list[Chart]:

@@ -1,7 +1,7 @@
 """The one error handler: every failure becomes the canonical envelope, or an HTML error page.
 
 API paths (``/api/...`` and ``/openapi.json``) answer with the JSON envelope of
-:class:`observatory.errors.ErrorEnvelope` -- ``{"ok": false, "error", "errors": [...], "status"}`` --
+:class:`observatory.errors.ErrorEnvelope`, ``{"ok": false, "error", "errors": [...], "status"}``,
 whatever went wrong: an :class:`ObservatoryError` raised by the domain, a request that failed
 validation, an unknown path, a wrong method, or a bug. Pages answer with ``templates/error.html``
 carrying the same message and status.
@@ -43,7 +43,7 @@ def _shown(value: Any) -> str:
 def _validation_problem(error: dict[str, Any]) -> dict[str, Any]:
     loc: Sequence[Any] = error.get("loc", ())
     where = str(loc[0]) if loc else "request"
-    name = ".".join(str(part) for part in loc[1:]) or where
+    name = str(loc[1]) if len(loc) > 1 else where  # ("query", "unit", 0): the parameter
     what = f"{where} parameter {name!r}" if where in {"query", "path", "header"} else where
     value = error.get("input")
     shown = "" if value is None or error.get("type") == "missing" else f" is {_shown(value)}"
@@ -54,18 +54,10 @@ def _validation_problem(error: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _domain_envelope(exc: ObservatoryError) -> ErrorEnvelope:
-    try:
-        return ErrorEnvelope.from_error(exc)
-    except AttributeError:  # built without ObservatoryError.__init__ (a built-in's ran instead)
-        message = str(exc.args[0]) if exc.args else exc.code
-        return ErrorEnvelope(exc.status, message, [{"code": exc.code, "message": message}])
-
-
 def envelope_for(request: Request, exc: Exception) -> tuple[ErrorEnvelope, dict[str, str]]:
     """The envelope for ``exc`` and any headers the response must carry (``Allow`` on a 405)."""
     if isinstance(exc, ObservatoryError):
-        return _domain_envelope(exc), {}
+        return ErrorEnvelope.from_error(exc), {}
     if isinstance(exc, RequestValidationError):
         problems = [_validation_problem(dict(e)) for e in exc.errors()]
         message = "; ".join(p["message"] for p in problems) or "invalid request"
@@ -81,7 +73,8 @@ def envelope_for(request: Request, exc: Exception) -> tuple[ErrorEnvelope, dict[
         message = detail or phrase
         code = HTTP_CODES.get(status, f"http-{status}")
         problem = {"code": code, "message": message}
-        return ErrorEnvelope(status=status, error=message, errors=[problem]), dict(exc.headers or {})
+        headers = dict(exc.headers or {})
+        return ErrorEnvelope(status=status, error=message, errors=[problem]), headers
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     message = "internal error; it was logged, please report it"
     problem = {"code": "internal-error", "message": message}

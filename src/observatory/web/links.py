@@ -18,9 +18,10 @@ def page_links(request: Request, count: int, limit: int, offset: int) -> PageLin
     """Absolute links to the next and previous pages, keeping every other query parameter."""
     nxt = offset + limit if offset + limit < count else None
     prev = max(offset - limit, 0) if offset > 0 else None
+    url = request.url
     return PageLinks(
-        next=None if nxt is None else str(request.url.include_query_params(limit=limit, offset=nxt)),
-        prev=None if prev is None else str(request.url.include_query_params(limit=limit, offset=prev)),
+        next=None if nxt is None else str(url.include_query_params(limit=limit, offset=nxt)),
+        prev=None if prev is None else str(url.include_query_params(limit=limit, offset=prev)),
     )
 
 

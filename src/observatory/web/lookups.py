@@ -28,7 +28,7 @@ def area_codes(catalog: AreaCatalog, values: list[str]) -> tuple[str, ...]:
         try:
             codes.append(find_area(catalog, value).code)
         except NotFound as exc:
-            raise InvalidInput(str(exc.args[0]) if exc.args else value, code=UNKNOWN_AREA) from None
+            raise InvalidInput(exc.message, code=UNKNOWN_AREA) from None
     return tuple(dict.fromkeys(codes))
 
 
@@ -66,7 +66,7 @@ def area_public(area: Area) -> AreaPublic:
 
 
 def published_series(store: Store, code: str) -> tuple[int | None, list[dict[str, Any]]]:
-    """The latest release number and the series ``code`` has in it; ``(None, [])`` if unpublished."""
+    """The latest release number and the series ``code`` has in it; ``(None, [])`` if none."""
     release = latest_release(store)
     if release is None:
         return None, []

@@ -28,7 +28,7 @@ class PageLinks(BaseModel):
     prev: str | None = None
 
 
-# -- areas ------------------------------------------------------------------------------------------
+# -- areas -----------------------------------------------------------------------------------------
 
 
 class AreaRef(BaseModel):
@@ -84,7 +84,7 @@ class AreaDetailPublic(AreaPublic):
     series: list[SeriesPublic] = Field(default_factory=list)
 
 
-# -- ICCS -------------------------------------------------------------------------------------------
+# -- ICCS ------------------------------------------------------------------------------------------
 
 
 class IccsCategoryPublic(BaseModel):
@@ -139,7 +139,7 @@ class IccsSearchPublic(BaseModel):
     q: str
 
 
-# -- observations -----------------------------------------------------------------------------------
+# -- observations ----------------------------------------------------------------------------------
 
 
 class ObservationPublic(BaseModel):
@@ -174,7 +174,7 @@ class ObservationsPublic(BaseModel):
     filters: dict[str, Any] = Field(default_factory=dict)
 
 
-# -- meta -------------------------------------------------------------------------------------------
+# -- meta ------------------------------------------------------------------------------------------
 
 
 class ReleasePublic(BaseModel):

@@ -1,0 +1,84 @@
+"""The web application: the JSON API under ``/api/v1``, the HTML pages and the static assets.
+
+``create_app(settings)`` builds an app around one deployment's store. Charts use Vega, Vega-Lite
+and vega-embed served from ``/static/vendor`` (``make assets`` copies them from ``node_modules``);
+no page loads anything from another host. The API reference is the local ``/docs`` page built from
+``/openapi.json`` (Swagger UI and ReDoc would load their scripts from a CDN, so they are off).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from observatory.settings import Settings, get_settings
+from observatory.store.db import Store
+from observatory.web.errors import install_error_handlers
+from observatory.web.routes import api_router, operation_id, pages
+from observatory.web.routes.meta import package_version
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+VENDOR_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Published crime and criminal-justice statistics (UNODC UN-CTS, SDG 16, World Bank
+population), the areas catalogue and the ICCS classification. Errors always have the shape
+`{"ok": false, "error", "errors": [...], "status"}`."""
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.globals["version"] = package_version()
+    templates.env.filters["number"] = _number
+    return templates
+
+
+def _number(value: float | int | None, digits: int = 1) -> str:
+    """Whole numbers with thousands separators (``230,000``), others with ``digits`` decimals."""
+    if value is None:
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def missing_assets(static: Path = STATIC) -> list[str]:
+    """Vendor scripts the charts need that are not in ``static/vendor`` (run ``make assets``)."""
+    return [name for name in VENDOR_FILES if not (static / "vendor" / name).is_file()]
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """An app serving the deployment ``settings`` describes (the environment's by default).
+
+    The store is migrated to the newest schema on creation (idempotent).
+    """
+    settings = settings or get_settings()
+    if store is None:
+        store = Store(settings)
+        store.init()
+    app = FastAPI(
+        title="Observatory",
+        version=package_version(),
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.templates = _templates()
+    install_error_handlers(app)
+    app.include_router(api_router())
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    if missing := missing_assets():
+        log.warning("charts will not render: %s missing; run `make assets`", ", ".join(missing))
+    return app

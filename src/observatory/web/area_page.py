@@ -1,0 +1,145 @@
+"""What the area page shows: its place among areas, its charts and a table of its series.
+
+Everything is read from the catalogue and the latest release; the page template only lays it out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from observatory.catalog.areas import AreaCatalog
+from observatory.catalog.dataflows import DATAFLOWS
+from observatory.catalog.unodc import load_portal_codelist
+from observatory.model.area import Area
+from observatory.model.classification import Scheme
+from observatory.model.observation import SERIES_DIMENSIONS, TOTAL
+from observatory.store.db import Store
+from observatory.warehouse.query import ObservationFilter, query_observations
+from observatory.web.charts import SEX_LABELS, UNIT_LABELS, Chart, area_charts, provenance
+from observatory.web.links import series_links
+from observatory.web.lookups import published_series
+
+BREAKDOWN_DIMENSIONS = ("sex", "age", "offence", "status", "citizenship", "category")
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    """One row of the series table."""
+
+    name: str
+    variable: str
+    breakdown: str
+    unit: str
+    dataflow: str
+    dataflow_name: str
+    observations: int
+    first_year: int
+    last_year: int
+    latest_value: float | None
+    latest_period: str
+    latest_provenance: str
+    sources: list[str]
+    flags: list[str]
+    links: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ChartView:
+    chart: Chart
+    spec_json: str
+
+
+@dataclass
+class AreaView:
+    area: Area
+    ancestors: list[Area]
+    children: list[Area]
+    members: int
+    release: int | None
+    charts: list[ChartView] = field(default_factory=list)
+    series: list[SeriesRow] = field(default_factory=list)
+    dataflows: list[str] = field(default_factory=list)
+
+
+def series_key(row: Mapping[str, Any]) -> tuple[str, ...]:
+    return (str(row["dataflow"]), *(str(row[d]) for d in SERIES_DIMENSIONS))
+
+
+def describe_breakdown(series: Mapping[str, Any], scheme: Scheme) -> str:
+    """``Female, unsentenced, ICCS 0101 Intentional homicide``; ``Total`` if not broken down."""
+    parts: list[str] = []
+    for dim in BREAKDOWN_DIMENSIONS:
+        value = str(series[dim])
+        if value == TOTAL:
+            continue
+        if dim == "sex":
+            parts.append(SEX_LABELS.get(value, value))
+        elif dim == "offence":
+            cat = scheme.get(value)
+            parts.append(f"ICCS {value} {cat.title()}" if cat else f"offence {value}")
+        else:
+            parts.append(value.replace("-", " "))
+    return ", ".join(parts) or "Total"
+
+
+def series_rows(
+    code: str,
+    series: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
+    scheme: Scheme,
+) -> list[SeriesRow]:
+    """The series table: one row per series, with its latest figure and where it came from."""
+    names = load_portal_codelist().variables()
+    by_key: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        by_key.setdefault(series_key(row), []).append(row)
+    table: list[SeriesRow] = []
+    for s in series:
+        obs = sorted(by_key.get(series_key(s), []), key=lambda r: str(r["period"]))
+        latest = obs[-1] if obs else {}
+        flow = DATAFLOWS.get(str(s["dataflow"]))
+        table.append(
+            SeriesRow(
+                name=names.get(str(s["variable"]), str(s["variable"])),
+                variable=str(s["variable"]),
+                breakdown=describe_breakdown(s, scheme),
+                unit=UNIT_LABELS.get(str(s["unit"]), str(s["unit"])),
+                dataflow=str(s["dataflow"]),
+                dataflow_name=flow.name if flow else str(s["dataflow"]),
+                observations=int(s["observations"]),
+                first_year=int(s["first_year"]),
+                last_year=int(s["last_year"]),
+                latest_value=latest.get("value"),
+                latest_period=str(latest.get("period", "")),
+                latest_provenance=provenance(latest),
+                sources=sorted({str(r["source"]) for r in obs if r.get("source")}),
+                flags=sorted({f for r in obs for f in str(r.get("flags") or "").split(",") if f}),
+                links=series_links(code, s),
+            )
+        )
+    return table
+
+
+def area_view(store: Store, catalog: AreaCatalog, scheme: Scheme, area: Area) -> AreaView:
+    """Everything the page of ``area`` shows."""
+    view = AreaView(
+        area=area,
+        ancestors=catalog.ancestors(area.code),
+        children=catalog.children(area.code),
+        members=len(catalog.members(area.code)),
+        release=None,
+    )
+    view.release, series = published_series(store, area.code)
+    if not series:
+        return view
+    rows = query_observations(store, ObservationFilter(area=(area.code,))).data
+    view.charts = [
+        ChartView(chart, json.dumps(chart.spec, ensure_ascii=False, separators=(",", ":")))
+        for chart in area_charts(rows)
+    ]
+    view.series = series_rows(area.code, series, rows, scheme)
+    view.dataflows = sorted({s.dataflow for s in view.series})
+    return view
