@@ -81,8 +81,11 @@ def main() -> None:
 
         def sqlite_query() -> None:
             with store.session() as session:
-                session.execute(select(ObservationRow).where(
-                    ObservationRow.area == "MEX", ObservationRow.variable == "persons-held")).all()
+                session.execute(
+                    select(ObservationRow).where(
+                        ObservationRow.area == "MEX", ObservationRow.variable == "persons-held"
+                    )
+                ).all()
 
         sql = timed(sqlite_query, args.repeat * 5)
         duck = timed(lambda: query_observations(store, flt), args.repeat * 5)

@@ -27,15 +27,23 @@ def count(store: Store, table: type) -> int:
 
 
 def snapshot(store: Store) -> tuple[int, int, int, int]:
-    return (count(store, ObservationRow), count(store, ImportRun), count(store, SourceFile),
-            count(store, ObservationRevision))
+    return (
+        count(store, ObservationRow),
+        count(store, ImportRun),
+        count(store, SourceFile),
+        count(store, ObservationRevision),
+    )
 
 
 def values(store: Store, area: str) -> dict[tuple[str, str, str], float | None]:
     with store.session() as session:
         rows = session.execute(
-            select(ObservationRow.period, ObservationRow.variable, ObservationRow.status,
-                   ObservationRow.value).where(ObservationRow.area == area)
+            select(
+                ObservationRow.period,
+                ObservationRow.variable,
+                ObservationRow.status,
+                ObservationRow.value,
+            ).where(ObservationRow.area == area)
         ).all()
     return {(r.period, r.variable, r.status): r.value for r in rows}
 
@@ -49,7 +57,9 @@ def test_imports_portal_file_with_provenance(store: Store) -> None:
         ("2017", "persons-held", "unsentenced"): 76703.0,
     }
     with store.session() as session:
-        row = session.scalars(select(ObservationRow).where(ObservationRow.status == "unsentenced")).one()
+        row = session.scalars(
+            select(ObservationRow).where(ObservationRow.status == "unsentenced")
+        ).one()
         assert (row.source, row.row, row.label) == ("CTS/SDG", 4, "Unsentenced")
         original = session.get(SourceFile, row.file_sha256)
         assert original is not None
@@ -194,8 +204,14 @@ def test_sdg_and_worldbank_readers(store: Store) -> None:
     summary = import_paths(store, [SPECIMENS / "sdg_small.csv", SPECIMENS / "worldbank_small.csv"])
     assert [f.format for f in summary.files] == ["un-sdg", "worldbank-population"]
     with store.session() as session:
-        rows = session.execute(select(ObservationRow.area, ObservationRow.variable,
-                                      ObservationRow.sex, ObservationRow.value)).all()
+        rows = session.execute(
+            select(
+                ObservationRow.area,
+                ObservationRow.variable,
+                ObservationRow.sex,
+                ObservationRow.value,
+            )
+        ).all()
     got = {(r.area, r.variable, r.sex): r.value for r in rows}
     assert got[("MEX", "VC_IHR_PSRC", "_T")] == 25.7
     assert got[("MEX", "VC_IHR_PSRC", "F")] == 4.4

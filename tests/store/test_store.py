@@ -54,8 +54,9 @@ def _run(store: Store, path: Path) -> tuple[str, int]:
 
     with store.session() as session:
         source = keep_original(session, store.settings, path, fmt="test")
-        run = ImportRun(file_sha256=source.sha256, dataflow="UNODC_CTS",
-                        started_at=datetime.now(UTC))
+        run = ImportRun(
+            file_sha256=source.sha256, dataflow="UNODC_CTS", started_at=datetime.now(UTC)
+        )
         session.add(run)
         session.flush()
         return source.sha256, run.id
@@ -71,16 +72,28 @@ def test_upsert_inserts_keeps_and_revises(any_store: Store) -> None:
     assert (counts.inserted, counts.updated, counts.unchanged) == (0, 0, 1)
     sha2, second = _run(any_store, SPECIMENS / "latin1.csv")
     with any_store.session() as session:
-        counts = repo.upsert(session, [_obs(210.0, row=7, flags=frozenset({Flag.estimated}))],
-                             file_sha256=sha2, import_id=second)
+        counts = repo.upsert(
+            session,
+            [_obs(210.0, row=7, flags=frozenset({Flag.estimated}))],
+            file_sha256=sha2,
+            import_id=second,
+        )
     assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 0)
     with any_store.session() as session:
         current = session.scalars(select(ObservationRow)).one()
         revision = session.scalars(select(ObservationRevision)).one()
     assert (current.value, current.flags, current.row, current.file_sha256) == (
-        210.0, "estimated", 7, sha2)
+        210.0,
+        "estimated",
+        7,
+        sha2,
+    )
     assert (revision.value, revision.flags, revision.row, revision.file_sha256) == (
-        200.0, "", 2, sha)
+        200.0,
+        "",
+        2,
+        sha,
+    )
     assert revision.superseded_by_import == second
 
 

@@ -25,15 +25,22 @@ from observatory.warehouse.release import SCHEMA, list_releases, publish
 
 SPECIMENS = Path(__file__).resolve().parents[1] / "data" / "collect"
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "warehouse"
-FILTER = ObservationFilter(area=("MEX",), variable=("persons-held",), sex=("_T",), status=("_T",),
-                           year_from=2010,
-                           year_to=2020)
+FILTER = ObservationFilter(
+    area=("MEX",),
+    variable=("persons-held",),
+    sex=("_T",),
+    status=("_T",),
+    year_from=2010,
+    year_to=2020,
+)
 
 
 @pytest.fixture
 def published(store: Store) -> Store:
-    import_paths(store, [SPECIMENS / "unodc_ok.csv", SPECIMENS / "implausible.csv",
-                         SPECIMENS / "duplicates.csv"])
+    import_paths(
+        store,
+        [SPECIMENS / "unodc_ok.csv", SPECIMENS / "implausible.csv", SPECIMENS / "duplicates.csv"],
+    )
     publish(store)
     return store
 
@@ -72,7 +79,10 @@ def test_release_is_immutable_and_not_duplicated(published: Store) -> None:
 def test_query_filters_and_pages(published: Store) -> None:
     page = query_observations(published, FILTER)
     assert page.count == 2
-    assert [(r["period"], r["value"]) for r in page.data] == [("2016", 217868.0), ("2017", 204617.0)]
+    assert [(r["period"], r["value"]) for r in page.data] == [
+        ("2016", 217868.0),
+        ("2017", 204617.0),
+    ]
     assert page.data[0]["source"] == "CTS" and page.data[0]["row"] == 2
     second = query_observations(published, FILTER, limit=1, offset=1)
     assert (second.count, [r["period"] for r in second.data]) == (2, ["2017"])
@@ -98,8 +108,10 @@ def _golden(name: str, sql: str) -> None:
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
 def test_generated_sql_is_pinned(dialect: str) -> None:
     table = ibis.table(ibis.schema(SCHEMA), name="observations")
-    _golden(f"observations.{dialect}.sql", str(ibis.to_sql(observations_expr(table, FILTER),
-                                                          dialect=dialect)))
+    _golden(
+        f"observations.{dialect}.sql",
+        str(ibis.to_sql(observations_expr(table, FILTER), dialect=dialect)),
+    )
     _golden(f"series.{dialect}.sql", str(ibis.to_sql(series_expr(table, "MEX"), dialect=dialect)))
 
 
@@ -108,8 +120,13 @@ def test_same_expression_runs_on_postgres(published: Store, postgres_url: str) -
     (release,) = list_releases(published)
     arrow = pq.read_table(published.settings.resolved_data_dir / release.path)
     url = make_url(postgres_url)
-    con = ibis.postgres.connect(host=url.host, port=url.port, user=url.username,
-                                password=url.password, database=url.database)
+    con = ibis.postgres.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+    )
     try:
         table = con.create_table("observations_release_test", arrow)
         on_postgres = observations_expr(table, FILTER).to_pyarrow().to_pylist()
@@ -118,4 +135,5 @@ def test_same_expression_runs_on_postgres(published: Store, postgres_url: str) -
         con.disconnect()
     on_duckdb = query_observations(published, FILTER).data
     assert [(r["period"], r["value"]) for r in on_postgres] == [
-        (r["period"], r["value"]) for r in on_duckdb]
+        (r["period"], r["value"]) for r in on_duckdb
+    ]

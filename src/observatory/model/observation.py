@@ -10,7 +10,7 @@ TOTAL = "_T"  # SDMX's code for "no breakdown on this dimension"
 
 
 class Unit(StrEnum):
-    count = "count"
+    number = "count"  # a count of persons, offences or events
     rate_per_100k = "rate-per-100k"
     percent = "percent"
     persons = "persons"
@@ -62,7 +62,7 @@ class SeriesKey:
     status: str = TOTAL
     citizenship: str = TOTAL
     category: str = TOTAL
-    unit: str = Unit.count.value
+    unit: str = Unit.number.value
 
     def __str__(self) -> str:
         return ".".join(getattr(self, d) for d in SERIES_DIMENSIONS)

@@ -42,7 +42,9 @@ class Period:
             raw = raw[:-2]
         match = _PATTERN.match(raw)
         if not match:
-            raise ValueError(f"{text!r} is not a period; expected a year such as 2019 (or 2019-Q3, 2019-07)")
+            raise ValueError(
+                f"{text!r} is not a period; expected a year such as 2019 (or 2019-Q3, 2019-07)"
+            )
         sub = match.group(2)
         if sub and sub.isdigit() and not 1 <= int(sub) <= 12:
             raise ValueError(f"{text!r} has no month {sub}; months run from 01 to 12")

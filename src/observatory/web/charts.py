@@ -18,12 +18,12 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 SHA_PREFIX = 12
 SEX_LABELS = {TOTAL: "Total", "F": "Female", "M": "Male"}
 UNIT_LABELS = {
-    Unit.count.value: "Count",
+    Unit.number.value: "Count",
     Unit.rate_per_100k.value: "Rate per 100,000 population",
     Unit.percent.value: "Per cent",
     Unit.persons.value: "Persons",
 }
-FORMATS = {Unit.count.value: ",.0f", Unit.persons.value: ",.0f", Unit.percent.value: ".1f"}
+FORMATS = {Unit.number.value: ",.0f", Unit.persons.value: ",.0f", Unit.percent.value: ".1f"}
 HOMICIDE_SERIES = "VC_IHR_PSRC"
 PERSONS_HELD = "persons-held"
 UNSENTENCED = "unsentenced"
@@ -176,13 +176,13 @@ def prison_rate_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
 
 def unsentenced_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     """Persons held who have not been sentenced (count)."""
-    chosen = select_series(rows, PERSONS_HELD, Unit.count.value, status=UNSENTENCED)
+    chosen = select_series(rows, PERSONS_HELD, Unit.number.value, status=UNSENTENCED)
     return _series_chart(
         "unsentenced",
         "Persons held unsentenced",
         "Persons held in prisons who have not been sentenced.",
         chosen,
-        Unit.count.value,
+        Unit.number.value,
     )
 
 

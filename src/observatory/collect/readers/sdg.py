@@ -22,7 +22,7 @@ from observatory.model.problem import Problem, Severity
 
 SEX = {"": TOTAL, "bothsex": TOTAL, "_t": TOTAL, "female": "F", "f": "F", "male": "M", "m": "M"}
 UNITS = {
-    "number": Unit.count.value,
+    "number": Unit.number.value,
     "percent": Unit.percent.value,
     "per_100000_pop": Unit.rate_per_100k.value,
 }

@@ -27,7 +27,7 @@ AGE = {
     "juvenile": "juvenile",
 }
 UNITS = {
-    "counts": Unit.count.value,
+    "counts": Unit.number.value,
     "rate per 100,000 population": Unit.rate_per_100k.value,
     "percentage of total persons held": Unit.percent.value,
 }
@@ -95,7 +95,7 @@ class UnodcPortalReader(Reader):
                 "implausible-year",
                 f"year {period} is outside 1900-2100; imported flagged, held back from publication",
             )
-        if value < 0 and key.unit == Unit.count.value:
+        if value < 0 and key.unit == Unit.number.value:
             flags.add(Flag.implausible)
             yield row.cell("VALUE").problem(
                 "negative-count",
