@@ -50,9 +50,7 @@ def _postgres_admin_url() -> str:
     if url:
         return url
     if os.environ.get("CI") == "true":
-        pytest.fail(
-            "CI=true but OBSERVATORY_TEST_POSTGRES_URL is not set; .ci/run starts PostgreSQL"
-        )
+        pytest.fail("CI=true but OBSERVATORY_TEST_POSTGRES_URL is not set; .ci/run starts PostgreSQL")
     pytest.skip("set OBSERVATORY_TEST_POSTGRES_URL to run the PostgreSQL tests")
 
 
@@ -82,9 +80,7 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
     if request.param == "sqlite":
         settings = Settings(data_dir=tmp_path / "var")
     else:
-        settings = Settings(
-            data_dir=tmp_path / "var", database_url=request.getfixturevalue("postgres_url")
-        )
+        settings = Settings(data_dir=tmp_path / "var", database_url=request.getfixturevalue("postgres_url"))
     s = Store(settings)
     if request.param == "postgres":
         _reset_postgres(s)

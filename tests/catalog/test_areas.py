@@ -94,9 +94,7 @@ def test_every_iso_row_is_a_country_with_the_same_codes(iso: list[dict[str, str]
     assert {CATALOG.get(c).intermediate_region for c in differ} == {"830"}
 
 
-def test_countries_are_the_union_of_both_files(
-    unsd: list[dict[str, str]], iso: list[dict[str, str]]
-) -> None:
+def test_countries_are_the_union_of_both_files(unsd: list[dict[str, str]], iso: list[dict[str, str]]) -> None:
     m49 = {row["M49 Code"] for row in unsd} | {row["country-code"] for row in iso}
     assert {a.m49 for a in CATALOG.countries()} == m49
     assert len(CATALOG.countries()) == len(m49) == 250
@@ -173,9 +171,7 @@ def test_region_levels_nest() -> None:
         ("XKX", "039", Aggregation.separate, ("150", "039")),
     ],
 )
-def test_reporting_units(
-    code: str, parent: str, aggregation: Aggregation, regions: tuple[str, str]
-) -> None:
+def test_reporting_units(code: str, parent: str, aggregation: Aggregation, regions: tuple[str, str]) -> None:
     unit = CATALOG.get(code)
     assert (unit.kind, unit.parent, unit.aggregation) == (
         AreaKind.reporting_unit,
@@ -408,9 +404,7 @@ def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
         ("area_aliases.csv", "WLD,001,worldbank", "WLD,001,imf", "imf"),
     ],
 )
-def test_broken_files_are_refused(
-    tmp_path: Path, name: str, old: str, new: str, message: str
-) -> None:
+def test_broken_files_are_refused(tmp_path: Path, name: str, old: str, new: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         read_catalog(_broken_copy(tmp_path, name, old, new))
 

@@ -88,11 +88,7 @@ def test_every_category_has_both_titles_but_02089() -> None:
 
 def test_missing_spanish_title_falls_back_to_english() -> None:
     cat = load_iccs()["02089"]
-    assert (
-        cat.title("es")
-        == cat.title("en")
-        == "Other acts intended to induce fear or emotional distress"
-    )
+    assert cat.title("es") == cat.title("en") == "Other acts intended to induce fear or emotional distress"
 
 
 @pytest.mark.parametrize(("code", "word"), sorted(SECTION_WORDS.items()))

@@ -57,9 +57,7 @@ def test_imports_portal_file_with_provenance(store: Store) -> None:
         ("2017", "persons-held", "unsentenced"): 76703.0,
     }
     with store.session() as session:
-        row = session.scalars(
-            select(ObservationRow).where(ObservationRow.status == "unsentenced")
-        ).one()
+        row = session.scalars(select(ObservationRow).where(ObservationRow.status == "unsentenced")).one()
         assert (row.source, row.row, row.label) == ("CTS/SDG", 4, "Unsentenced")
         original = session.get(SourceFile, row.file_sha256)
         assert original is not None
@@ -109,9 +107,7 @@ def test_changed_value_keeps_revision(store: Store, tmp_path: Path) -> None:
         ("header_only.csv", "empty-file", "header_only.csv"),
     ],
 )
-def test_bad_input_is_refused_and_store_unchanged(
-    store: Store, specimen: str, code: str, where: str
-) -> None:
+def test_bad_input_is_refused_and_store_unchanged(store: Store, specimen: str, code: str, where: str) -> None:
     import_paths(store, [SPECIMENS / "unodc_ok.csv"])
     before = snapshot(store)
     with pytest.raises(InvalidInput) as caught:
@@ -230,5 +226,5 @@ def test_folder_import_skips_documentation(store: Store, tmp_path: Path) -> None
 
 
 def test_missing_path(store: Store, tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="does not exist"):
+    with pytest.raises(InvalidInput, match="no such file or folder"):
         import_paths(store, [tmp_path / "nope.csv"])

@@ -129,9 +129,7 @@ def test_newer_file_replaces_one_field(store: Store, iccs_dir: Path) -> None:
     assert _counts(store) == (1467, 0, 2)  # the earlier original stays kept
 
 
-def test_language_from_titles_and_windows_1252(
-    store: Store, iccs_dir: Path, tmp_path: Path
-) -> None:
+def test_language_from_titles_and_windows_1252(store: Store, iccs_dir: Path, tmp_path: Path) -> None:
     text = (iccs_dir / LONG_ES).read_text(encoding="utf-8")
     legacy = tmp_path / "Delitos_Espanol_170221.csv"
     legacy.write_bytes(text.encode("cp1252"))

@@ -107,9 +107,7 @@ def test_category_detail_in_english() -> None:
 
 
 def test_category_detail_in_spanish_with_texts() -> None:
-    detail = category_detail(
-        SCHEME, "0101", lang="es", texts={"description": ["x"]}, index_terms=["Murder"]
-    )
+    detail = category_detail(SCHEME, "0101", lang="es", texts={"description": ["x"]}, index_terms=["Murder"])
     assert detail.title == "Homicidio intencional"
     assert detail.ancestors == [CodeTitle("01", SCHEME["01"].title("es"))]
     assert detail.is_leaf and detail.children == []

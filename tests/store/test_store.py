@@ -54,9 +54,7 @@ def _run(store: Store, path: Path) -> tuple[str, int]:
 
     with store.session() as session:
         source = keep_original(session, store.settings, path, fmt="test")
-        run = ImportRun(
-            file_sha256=source.sha256, dataflow="UNODC_CTS", started_at=datetime.now(UTC)
-        )
+        run = ImportRun(file_sha256=source.sha256, dataflow="UNODC_CTS", started_at=datetime.now(UTC))
         session.add(run)
         session.flush()
         return source.sha256, run.id

@@ -134,6 +134,4 @@ def test_same_expression_runs_on_postgres(published: Store, postgres_url: str) -
     finally:
         con.disconnect()
     on_duckdb = query_observations(published, FILTER).data
-    assert [(r["period"], r["value"]) for r in on_postgres] == [
-        (r["period"], r["value"]) for r in on_duckdb
-    ]
+    assert [(r["period"], r["value"]) for r in on_postgres] == [(r["period"], r["value"]) for r in on_duckdb]

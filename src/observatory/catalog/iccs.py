@@ -59,7 +59,5 @@ def load_iccs() -> Scheme:
     """The ICCS v1.0 code tree (cached; the same object on every call)."""
     reader = csv.DictReader(io.StringIO(_read_catalog()))
     if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise ConfigurationError(
-            f"{CATALOG_FILE}: columns are {reader.fieldnames}, expected {list(COLUMNS)}"
-        )
+        raise ConfigurationError(f"{CATALOG_FILE}: columns are {reader.fieldnames}, expected {list(COLUMNS)}")
     return Scheme(ICCS_ID, ICCS_VERSION, (_category(row) for row in reader))

@@ -64,9 +64,7 @@ class PortalCodelist:
         variants: dict[tuple[str, str], str],
     ) -> None:
         self.indicators = {normalise_label(i.indicator): i for i in indicators}
-        self.categories = {
-            (normalise_label(c.dimension), normalise_label(c.category)): c for c in categories
-        }
+        self.categories = {(normalise_label(c.dimension), normalise_label(c.category)): c for c in categories}
         self.variants = variants  # (dimension, variant) normalised -> canonical normalised
 
     def indicator(self, label: str) -> IndicatorRule | None:

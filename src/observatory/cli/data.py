@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -23,11 +23,12 @@ from observatory.cli.options import (
     print_json,
 )
 from observatory.collect.importing import ImportSummary, import_paths
-from observatory.errors import InvalidInput
+from observatory.errors import ErrorLocation, InvalidInput
 from observatory.model.problem import group
+from observatory.model.release import Release
 from observatory.reports.export import ExportFormat, render
 from observatory.warehouse.query import ObservationFilter, query_observations
-from observatory.warehouse.release import list_releases, publish
+from observatory.warehouse.release import COLUMNS, list_releases, publish
 
 
 def area_code(text: str) -> str:
@@ -41,9 +42,7 @@ def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
     skip_invalid: Annotated[
         bool,
-        typer.Option(
-            "--skip-invalid", help="Import the valid rows; write rejected rows to a report."
-        ),
+        typer.Option("--skip-invalid", help="Import the valid rows; write rejected rows to a report."),
     ] = False,
     no_publish: Annotated[
         bool, typer.Option("--no-publish", help="Store only; do not publish a new release.")
@@ -108,8 +107,11 @@ def _show_summary(summary: ImportSummary) -> None:
             times = f" (x{count:,}, first at row {p.row})" if count > 1 else ""
             out.print(f"  warning: {p.describe()}{times}", highlight=False, markup=False)
         if len(grouped) > 8:
-            out.print(f"  ... and {len(grouped) - 8:,} more kinds of warning in "
-                      f"{Path(f.file).name} (use --json for all)", highlight=False)
+            out.print(
+                f"  ... and {len(grouped) - 8:,} more kinds of warning in "
+                f"{Path(f.file).name} (use --json for all)",
+                highlight=False,
+            )
         if f.rejected_report:
             out.print(f"  rejected rows written to {f.rejected_report}", highlight=False)
 
@@ -124,11 +126,23 @@ def publish_command(note: Annotated[str | None, typer.Option(help="Release note.
     )
 
 
+def _release_json(release: Release) -> dict[str, Any]:
+    """A release as the API's ``/api/v1/releases`` shows it."""
+    return {
+        "number": release.number,
+        "name": release.name,
+        "created_at": release.created_at.isoformat(),
+        "observations": release.observations,
+        "sha256": release.sha256,
+        "note": release.note,
+    }
+
+
 def releases_command(as_json: JsonOpt = False) -> None:
     """List published releases."""
     releases = list_releases(open_store())
     if as_json:
-        print_json([{**vars(r), "name": r.name} for r in releases])
+        print_json({"data": [_release_json(r) for r in releases], "count": len(releases)})
         return
     table = Table(title="Releases")
     for col in ("number", "created", "observations", "sha256"):
@@ -147,26 +161,28 @@ def export_command(
     area: AreaOpt = None,
     year: YearOpt = None,
     indicator: IndicatorOpt = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ExportFormat.csv
-    ),
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = (ExportFormat.csv),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
 ) -> None:
     """Export published observations (CSV, JSON or Excel) to stdout or a file."""
+    if output is None and fmt is ExportFormat.xlsx and sys.stdout.isatty():
+        raise InvalidInput("an Excel workbook is binary; give --output FILE.xlsx", code="missing-output")
     codes = tuple(area_code(a) for a in area or [])
     start, end = parse_years(year)
-    flt = ObservationFilter(
-        area=codes, variable=tuple(indicator or ()), year_from=start, year_to=end
-    )
+    flt = ObservationFilter(area=codes, variable=tuple(indicator or ()), year_from=start, year_to=end)
     page = query_observations(open_store(), flt)
-    payload = render(page.data, fmt)
-    if output is not None:
-        output.write_bytes(payload)
-        console.print(f"{page.count:,} observations written to {output}")
-    elif fmt is ExportFormat.xlsx and sys.stdout.isatty():
-        raise InvalidInput(
-            "an Excel workbook is binary; give --output FILE.xlsx", code="missing-output"
-        )
-    else:
+    payload = render(page.data, fmt, COLUMNS)  # the header even when nothing matches
+    if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(payload)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write the export: {exc.strerror or exc}; give --output a path in an "
+            "existing, writable folder",
+            code="cannot-write-output",
+            location=ErrorLocation(file=str(output)),
+        ) from None
+    console.print(f"{page.count:,} observations written to {output}")

@@ -6,13 +6,12 @@ import sys
 import traceback
 from typing import Annotated
 
-import click
 import typer
 from rich.markup import escape
 
 from observatory.cli import data, reference
-from observatory.cli.options import console, open_store, out, state
-from observatory.errors import ObservatoryError
+from observatory.cli.options import console, open_store, out, print_json, state
+from observatory.errors import ErrorEnvelope, ObservatoryError
 from observatory.settings import Settings
 
 app = typer.Typer(
@@ -63,24 +62,37 @@ def serve(
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
 
 
+def _report(exc: ObservatoryError, args: list[str]) -> None:
+    """The one-line message on stderr (with the JSON envelope on stdout under ``--json``)."""
+    if state.debug or "--debug" in args:
+        traceback.print_exc()
+    if "--json" in args:
+        print_json(ErrorEnvelope.from_error(exc).to_dict())
+    message = str(exc)
+    if f"[{exc.code}]" not in message:  # import errors already name the problem code
+        message += f" [{exc.code}]"
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors, exit code 1, tracebacks only with --debug."""
     args = sys.argv[1:] if argv is None else argv
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="observatory", standalone_mode=False)
+        result = command.main(args=args, prog_name="observatory", standalone_mode=False)
     except ObservatoryError as exc:
-        if state.debug or "--debug" in args:
-            traceback.print_exc()
-        console.print(
-            f"[red]error:[/red] {escape(str(exc))} \\[{exc.code}]", highlight=False, soft_wrap=True
-        )
+        _report(exc, args)
         sys.exit(1)
-    except click.exceptions.Abort:
+    except typer.Abort:
         console.print("aborted")
         sys.exit(130)
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:  # usage errors (Typer >= 0.26 vendors Click)
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            console.print(f"error: {escape(exc.format_message())}", highlight=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    # Outside standalone mode Typer returns the code of a ``typer.Exit`` (130 on Ctrl-C).
+    if isinstance(result, int) and not isinstance(result, bool) and result:
+        sys.exit(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -14,9 +15,7 @@ from observatory.errors import InvalidInput
 from observatory.settings import Settings
 from observatory.store.db import Store
 
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print JSON (the API's shape) instead of a table.")
-]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the API's shape) instead of a table.")]
 AreaOpt = Annotated[
     list[str] | None,
     typer.Option("--area", "-a", help="Area code (ISO3, M49 or UNODC unit); repeatable."),
@@ -26,12 +25,10 @@ YearOpt = Annotated[
 ]
 IndicatorOpt = Annotated[
     list[str] | None,
-    typer.Option(
-        "--indicator", "-i", "--variable", help="Variable code (persons-held, VC_IHR_PSRC, ...)."
-    ),
+    typer.Option("--indicator", "-i", "--variable", help="Variable code (persons-held, VC_IHR_PSRC, ...)."),
 ]
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # messages name paths: never wrap them
 # Wide enough for import tables when the output is a pipe or a log, not a terminal.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
@@ -51,8 +48,13 @@ def open_store(*, init: bool = True) -> Store:
     return store
 
 
+def _jsonable(value: Any) -> Any:
+    """Dates as ISO 8601 (as the API writes them), anything else as its ``str``."""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 def print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
 
 
 def parse_years(text: str | None) -> tuple[int | None, int | None]:
@@ -68,4 +70,9 @@ def parse_years(text: str | None) -> tuple[int | None, int | None]:
             f"--year {text!r} is not a year or range; expected 2019, 2015-2020 or 2015-",
             code="invalid-period",
         ) from None
+    if start is not None and end is not None and start > end:
+        raise InvalidInput(
+            f"--year {text!r} ends before it starts; write the earlier year first ({end}-{start})",
+            code="invalid-period",
+        )
     return (start, end) if sep else (start, start)

@@ -95,8 +95,7 @@ def iccs_show(
             out.print(f"  {paragraph}", highlight=False, markup=False)
     if not detail.texts:
         out.print(
-            "  (descriptions not loaded: run `observatory iccs load FILE...` with "
-            "UNODC's ICCS export files)",
+            "  (descriptions not loaded: run `observatory iccs load FILE...` with UNODC's ICCS export files)",
             highlight=False,
             markup=False,
         )

@@ -84,22 +84,19 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(
-                    p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
-                )
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
             )
         elif path.is_file():
             files.append(path)
         else:
             raise InvalidInput(
-                f"{path} does not exist; give files or folders to import",
+                "no such file or folder; give files or folders to import",
                 code="file-not-found",
                 location=ErrorLocation(file=str(path)),
             )
     if not files:
         raise InvalidInput(
-            f"no data files ({', '.join(sorted(DATA_SUFFIXES))}) under "
-            f"{', '.join(map(str, paths))}",
+            f"no data files ({', '.join(sorted(DATA_SUFFIXES))}) under {', '.join(map(str, paths))}",
             code="empty-file",
         )
     return files

@@ -72,9 +72,7 @@ def parse_file(path: Path, *, max_bytes: int, ctx: ReadContext | None = None) ->
             _keep(parsed, kept, item)
     parsed.rows = sum(1 for _ in source.rows())
     if not parsed.rows:
-        parsed.report.add(
-            Problem("empty-file", "the file has a header but no data rows", file=path.name)
-        )
+        parsed.report.add(Problem("empty-file", "the file has a header but no data rows", file=path.name))
     parsed.report.stats = {"rows": parsed.rows, "observations": len(parsed.observations)}
     return parsed
 

@@ -138,9 +138,7 @@ class _Parsed:
     terms: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
-def _fail(
-    path: Path, message: str, row: int | None = None, column: str | None = None
-) -> InvalidInput:
+def _fail(path: Path, message: str, row: int | None = None, column: str | None = None) -> InvalidInput:
     return InvalidInput(message, location=ErrorLocation(file=str(path), row=row, column=column))
 
 
@@ -154,9 +152,7 @@ def _decode(path: Path) -> tuple[str, str]:
         raise NotFound("no such file", location=ErrorLocation(file=str(path)))
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
-        raise UnknownFormat(
-            "binary file, not an ICCS CSV file", location=ErrorLocation(file=str(path))
-        )
+        raise UnknownFormat("binary file, not an ICCS CSV file", location=ErrorLocation(file=str(path)))
     for encoding in ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -165,9 +161,7 @@ def _decode(path: Path) -> tuple[str, str]:
         if not text.strip():
             raise _fail(path, "empty file; expected a CSV file with a header row")
         return text, encoding
-    raise UnknownFormat(
-        "neither UTF-8 nor Windows-1252 text", location=ErrorLocation(file=str(path))
-    )
+    raise UnknownFormat("neither UTF-8 nor Windows-1252 text", location=ErrorLocation(file=str(path)))
 
 
 def _detect(path: Path, header: list[str]) -> IccsFileFormat:
@@ -254,9 +248,7 @@ def _read_codes(parsed: _Parsed, scheme: Scheme, table: list[list[str]]) -> None
     for row, rec in _records(parsed.path, table):
         parsed.report.rows += 1
         code = _code(parsed.path, scheme, rec["code"], row, "code")
-        if rec["level"] != str(scheme[code].level) or rec["parent_code"] != (
-            scheme[code].parent or ""
-        ):
+        if rec["level"] != str(scheme[code].level) or rec["parent_code"] != (scheme[code].parent or ""):
             parsed.report.warnings.append(f"row {row}: level/parent of {code} differ from ICCS")
         for column, kind in CODES_COLUMNS.items():
             if rec.get(column):
@@ -331,9 +323,7 @@ def _write_texts(session: Session, parsed: _Parsed) -> None:
         else:
             report.texts_inserted += len(texts)
         session.add_all(
-            IccsText(
-                code=code, lang=lang, field=kind.value, seq=seq, text=t, file_sha256=report.sha256
-            )
+            IccsText(code=code, lang=lang, field=kind.value, seq=seq, text=t, file_sha256=report.sha256)
             for seq, t in enumerate(texts)
         )
     session.flush()
@@ -348,9 +338,7 @@ def _write_terms(session: Session, parsed: _Parsed) -> None:
             report.terms_unchanged += 1
             continue
         session.add(
-            IccsIndexTerm(
-                term=term, lang=lang, code=code, code_exists=exists, file_sha256=report.sha256
-            )
+            IccsIndexTerm(term=term, lang=lang, code=code, code_exists=exists, file_sha256=report.sha256)
         )
         report.terms_inserted += 1
     session.flush()

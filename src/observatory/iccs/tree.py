@@ -99,9 +99,7 @@ def _padded_candidates(text: str, scheme: Scheme) -> list[str]:
 def ambiguous_stripped_codes(scheme: Scheme) -> list[str]:
     """Codes ``c`` whose ``c.lstrip("0")`` is another code (which wins, being an exact match)."""
     return sorted(
-        cat.code
-        for cat in scheme
-        if cat.code.lstrip("0") != cat.code and cat.code.lstrip("0") in scheme
+        cat.code for cat in scheme if cat.code.lstrip("0") != cat.code and cat.code.lstrip("0") in scheme
     )
 
 

@@ -21,9 +21,7 @@ class AreaKind(StrEnum):
 class Aggregation(StrEnum):
     """How a reporting unit's figures relate to its parent's."""
 
-    is_part = (
-        "is-part"  # add up with its siblings to the parent (England and Wales + Scotland + NI)
-    )
+    is_part = "is-part"  # add up with its siblings to the parent (England and Wales + Scotland + NI)
     replaces_parent = "replaces-parent"  # stands for the parent when the parent did not report
     separate = "separate"  # never summed into another area (Kosovo under UNSCR 1244)
     none = "none"  # aggregates themselves, regions

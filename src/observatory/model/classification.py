@@ -43,9 +43,7 @@ class Scheme:
             self._children.setdefault(cat.parent, []).append(cat.code)
         for cat in self._items.values():
             if cat.parent is not None and cat.parent not in self._items:
-                raise ValueError(
-                    f"{id}: {cat.code!r} names parent {cat.parent!r}, which is not a code"
-                )
+                raise ValueError(f"{id}: {cat.code!r} names parent {cat.parent!r}, which is not a code")
 
     def __getitem__(self, code: str) -> Category:
         try:

@@ -111,9 +111,7 @@ class Problem:
             )
             if p
         )
-        return (
-            f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
-        )
+        return f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -114,8 +114,6 @@ def to_xlsx(
     return buffer.getvalue()
 
 
-def render(
-    rows: Sequence[dict[str, Any]], fmt: ExportFormat, columns: Sequence[str] | None = None
-) -> bytes:
+def render(rows: Sequence[dict[str, Any]], fmt: ExportFormat, columns: Sequence[str] | None = None) -> bytes:
     writer = {ExportFormat.csv: to_csv, ExportFormat.json: to_json, ExportFormat.xlsx: to_xlsx}[fmt]
     return writer(rows, columns)

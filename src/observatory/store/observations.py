@@ -54,8 +54,7 @@ def upsert(
         return counts
     dataflows = {o.provenance.dataflow for o in observations}
     cols = [
-        getattr(ObservationRow, c)
-        for c in (*KEY_COLUMNS, "id", *_TRACKED, "file_sha256", "row", "import_id")
+        getattr(ObservationRow, c) for c in (*KEY_COLUMNS, "id", *_TRACKED, "file_sha256", "row", "import_id")
     ]
     existing: dict[tuple[str, ...], Any] = {}
     for rec in session.execute(select(*cols).where(ObservationRow.dataflow.in_(dataflows))):
@@ -91,9 +90,7 @@ def upsert(
                 "superseded_at": now,
             }
         )
-        changes.append(
-            {"id": old.id, **{c: row[c] for c in (*_TRACKED, "file_sha256", "row", "import_id")}}
-        )
+        changes.append({"id": old.id, **{c: row[c] for c in (*_TRACKED, "file_sha256", "row", "import_id")}})
     if new_rows:
         session.execute(insert(ObservationRow), new_rows)
     if revisions:

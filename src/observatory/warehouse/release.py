@@ -69,8 +69,7 @@ def latest_release(store: Store) -> Release | None:
 def list_releases(store: Store) -> list[Release]:
     with store.session() as session:
         return [
-            _to_release(r)
-            for r in session.scalars(select(ReleaseRow).order_by(ReleaseRow.number.desc()))
+            _to_release(r) for r in session.scalars(select(ReleaseRow).order_by(ReleaseRow.number.desc()))
         ]
 
 

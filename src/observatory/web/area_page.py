@@ -18,11 +18,34 @@ from observatory.model.classification import Scheme
 from observatory.model.observation import SERIES_DIMENSIONS, TOTAL
 from observatory.store.db import Store
 from observatory.warehouse.query import ObservationFilter, query_observations
-from observatory.web.charts import SEX_LABELS, UNIT_LABELS, Chart, area_charts, provenance
+from observatory.web.charts import (
+    HOMICIDE_SERIES,
+    SEX_LABELS,
+    UNIT_LABELS,
+    Chart,
+    area_charts,
+    provenance,
+)
 from observatory.web.links import series_links
 from observatory.web.lookups import published_series
 
 BREAKDOWN_DIMENSIONS = ("sex", "age", "offence", "status", "citizenship", "category")
+FIRST_VARIABLES = ("persons-held", "persons-held-unsentenced", HOMICIDE_SERIES)
+SDG_NAMES = {
+    HOMICIDE_SERIES: "Victims of intentional homicide per 100,000 population (SDG 16.1.1)",
+    "VC_PRS_UNSEC": "Unsentenced detainees, share of the prison population (SDG 16.3.2)",
+}
+
+
+def variable_names() -> dict[str, str]:
+    """Variable code -> name: the portal mapping's first name for each, and known SDG series."""
+    codelist = load_portal_codelist()
+    names: dict[str, str] = {}
+    for rule in codelist.indicators.values():
+        names.setdefault(rule.variable, rule.name)
+    for code, name in codelist.variables().items():
+        names.setdefault(code, name)
+    return {**SDG_NAMES, **names}
 
 
 @dataclass(frozen=True)
@@ -44,12 +67,23 @@ class SeriesRow:
     sources: list[str]
     flags: list[str]
     links: dict[str, str]
+    depth: int = 0  # how many dimensions are broken down; totals first
 
 
 @dataclass(frozen=True)
 class ChartView:
     chart: Chart
     spec_json: str
+
+
+@dataclass(frozen=True)
+class SeriesGroup:
+    """The series of one variable, shown as one table."""
+
+    variable: str
+    name: str
+    dataflow: str
+    rows: list[SeriesRow]
 
 
 @dataclass
@@ -63,13 +97,29 @@ class AreaView:
     series: list[SeriesRow] = field(default_factory=list)
     dataflows: list[str] = field(default_factory=list)
 
+    @property
+    def groups(self) -> list[SeriesGroup]:
+        """The series table split by variable, in table order."""
+        grouped: dict[tuple[str, str], list[SeriesRow]] = {}
+        for row in self.series:
+            grouped.setdefault((row.dataflow, row.variable), []).append(row)
+        groups = [
+            SeriesGroup(variable, rows[0].name, dataflow, sorted(rows, key=lambda r: (r.depth, r.breakdown)))
+            for (dataflow, variable), rows in grouped.items()
+        ]
+        first = {v: i for i, v in enumerate(FIRST_VARIABLES)}
+        return sorted(groups, key=lambda g: (first.get(g.variable, len(first)), g.name))
+
 
 def series_key(row: Mapping[str, Any]) -> tuple[str, ...]:
     return (str(row["dataflow"]), *(str(row[d]) for d in SERIES_DIMENSIONS))
 
 
-def describe_breakdown(series: Mapping[str, Any], scheme: Scheme) -> str:
-    """``Female, unsentenced, ICCS 0101 Intentional homicide``; ``Total`` if not broken down."""
+def describe_breakdown(series: Mapping[str, Any], scheme: Scheme, label: str | None = None) -> str:
+    """``Female, unsentenced, ICCS 0101 Intentional homicide``; ``Total`` if not broken down.
+
+    A ``category`` breakdown is shown with the source's own label where there is one.
+    """
     parts: list[str] = []
     for dim in BREAKDOWN_DIMENSIONS:
         value = str(series[dim])
@@ -80,6 +130,8 @@ def describe_breakdown(series: Mapping[str, Any], scheme: Scheme) -> str:
         elif dim == "offence":
             cat = scheme.get(value)
             parts.append(f"ICCS {value} {cat.title()}" if cat else f"offence {value}")
+        elif dim == "category" and label:
+            parts.append(label)
         else:
             parts.append(value.replace("-", " "))
     return ", ".join(parts) or "Total"
@@ -92,7 +144,7 @@ def series_rows(
     scheme: Scheme,
 ) -> list[SeriesRow]:
     """The series table: one row per series, with its latest figure and where it came from."""
-    names = load_portal_codelist().variables()
+    names = variable_names()
     by_key: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
     for row in rows:
         by_key.setdefault(series_key(row), []).append(row)
@@ -105,7 +157,7 @@ def series_rows(
             SeriesRow(
                 name=names.get(str(s["variable"]), str(s["variable"])),
                 variable=str(s["variable"]),
-                breakdown=describe_breakdown(s, scheme),
+                breakdown=describe_breakdown(s, scheme, latest.get("label")),
                 unit=UNIT_LABELS.get(str(s["unit"]), str(s["unit"])),
                 dataflow=str(s["dataflow"]),
                 dataflow_name=flow.name if flow else str(s["dataflow"]),
@@ -118,6 +170,7 @@ def series_rows(
                 sources=sorted({str(r["source"]) for r in obs if r.get("source")}),
                 flags=sorted({f for r in obs for f in str(r.get("flags") or "").split(",") if f}),
                 links=series_links(code, s),
+                depth=sum(str(s[d]) != TOTAL for d in BREAKDOWN_DIMENSIONS),
             )
         )
     return table

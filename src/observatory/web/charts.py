@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from observatory.catalog.dataflows import DATAFLOWS
 from observatory.model.observation import SERIES_DIMENSIONS, TOTAL, Flag, Unit
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -24,6 +25,7 @@ UNIT_LABELS = {
     Unit.persons.value: "Persons",
 }
 FORMATS = {Unit.number.value: ",.0f", Unit.persons.value: ",.0f", Unit.percent.value: ".1f"}
+COUNT = Unit.number.value
 HOMICIDE_SERIES = "VC_IHR_PSRC"
 PERSONS_HELD = "persons-held"
 UNSENTENCED = "unsentenced"
@@ -143,7 +145,17 @@ def line_spec(
 
 
 def _sources(rows: Iterable[Mapping[str, Any]]) -> list[str]:
-    return sorted({f"{r.get('dataflow')}: {r.get('source') or 'no attribution'}" for r in rows})
+    """One line per dataflow: its name and agency, and the attributions its rows carry."""
+    attributions: dict[str, set[str]] = {}
+    for r in rows:
+        attributions.setdefault(str(r.get("dataflow")), set()).add(str(r.get("source") or ""))
+    lines = []
+    for flow_id, sources in sorted(attributions.items()):
+        flow = DATAFLOWS.get(flow_id)
+        name = f"{flow.name} ({flow.agency}, {flow_id})" if flow else flow_id
+        named = ", ".join(sorted(s for s in sources if s))
+        lines.append(f"{name}; attributed to {named}" if named else name)
+    return lines
 
 
 def _series_chart(
@@ -192,9 +204,9 @@ def unsentenced_share(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
     Only years with both counts and a positive total count; each datum names both inputs.
     """
     materialised = list(rows)
-    totals = {str(r["period"]): r for r in select_series(materialised, PERSONS_HELD, "count")}
+    totals = {str(r["period"]): r for r in select_series(materialised, PERSONS_HELD, COUNT)}
     values: list[dict[str, Any]] = []
-    for part in select_series(materialised, PERSONS_HELD, "count", status=UNSENTENCED):
+    for part in select_series(materialised, PERSONS_HELD, COUNT, status=UNSENTENCED):
         whole = totals.get(str(part["period"]))
         if whole is None or not whole.get("value") or part.get("value") is None:
             continue
@@ -216,7 +228,9 @@ def unsentenced_share(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
 
 
 def unsentenced_share_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
-    values = unsentenced_share(rows)
+    """The computed unsentenced share; its sources are those of the two input counts."""
+    materialised = list(rows)
+    values = unsentenced_share(materialised)
     if not values:
         return None
     title = "Unsentenced share of persons held (computed)"
@@ -231,7 +245,8 @@ def unsentenced_share_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
         value_format=".1f",
         description=description,
     )
-    sources = sorted({f"computed from {v['dataflow']} persons-held counts" for v in values})
+    inputs = select_series(materialised, PERSONS_HELD, COUNT, status=(TOTAL, UNSENTENCED))
+    sources = [f"computed from persons-held counts: {line}" for line in _sources(inputs)]
     return Chart("unsentenced-share", title, description, spec, len(values), sources, computed=True)
 
 

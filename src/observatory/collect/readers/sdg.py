@@ -27,6 +27,15 @@ UNITS = {
     "per_100000_pop": Unit.rate_per_100k.value,
 }
 # SDG "nature" codes: E estimated, M modelled, G global monitoring data
+NATURE = {
+    "c": "country data",
+    "ca": "country adjusted data",
+    "e": "estimated data",
+    "g": "global monitoring data",
+    "m": "modelled data",
+    "n": "non-relevant",
+    "notspec": "nature not specified",
+}
 ESTIMATED_NATURE = {"e", "m", "g"}
 BREAKDOWNS = ("cause_of_death", "disability_status", "grounds_of_discrimination")
 
@@ -64,9 +73,7 @@ class SdgReader(Reader):
         unit = UNITS.get(row["units"].strip().casefold())
         if sex is None:
             problems.append(
-                row.cell("sex").problem(
-                    "unknown-code", f"{row['sex']!r} is not one of bothsex, female, male"
-                )
+                row.cell("sex").problem("unknown-code", f"{row['sex']!r} is not one of bothsex, female, male")
             )
         if unit is None:
             problems.append(
@@ -89,8 +96,17 @@ class SdgReader(Reader):
             key=key,
             value=value,
             provenance=Provenance(
-                self.dataflow, row["nature"].strip() or None, file_name=row.source.name, row=row.row
+                self.dataflow, _attribution(row["nature"]), file_name=row.source.name, row=row.row
             ),
             flags=frozenset(flags),
             label=f"SDG {row['indicator'].strip()}",
         )
+
+
+def _attribution(nature: str) -> str:
+    """The SDG database as source, with the observation's nature spelled out (``C`` -> country data)."""
+    code = nature.strip()
+    described = NATURE.get(code.casefold())
+    if not code:
+        return "UN SDG Global Database"
+    return f"UN SDG Global Database ({code}: {described or 'nature code'})"

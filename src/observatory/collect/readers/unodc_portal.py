@@ -106,9 +106,7 @@ class UnodcPortalReader(Reader):
             period=str(period),
             key=key,
             value=value,
-            provenance=Provenance(
-                self.dataflow, source_text, file_name=row.source.name, row=row.row
-            ),
+            provenance=Provenance(self.dataflow, source_text, file_name=row.source.name, row=row.row),
             flags=frozenset(flags),
             label=row["Category"].strip() or None,
         )

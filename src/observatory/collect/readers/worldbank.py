@@ -52,14 +52,11 @@ class WorldBankPopulationReader(Reader):
             flags.add(Flag.implausible)
             yield row.cell("Value").problem(
                 "negative-count",
-                f"a population of {value:g} is below "
-                "zero; imported flagged, held back from publication",
+                f"a population of {value:g} is below zero; imported flagged, held back from publication",
             )
         if not period.plausible:
             flags.add(Flag.implausible)
-            yield row.cell("Year").problem(
-                "implausible-year", f"year {period} is outside 1900-2100"
-            )
+            yield row.cell("Year").problem("implausible-year", f"year {period} is outside 1900-2100")
         yield Observation(
             area=area.code,
             period=str(period),

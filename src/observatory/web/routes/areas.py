@@ -30,9 +30,7 @@ def areas_list(
     region: Annotated[
         str | None, Query(description="Only areas inside this region (M49 code or name).")
     ] = None,
-    q: Annotated[
-        str | None, Query(description="Name, alias or code to search for.", min_length=1)
-    ] = None,
+    q: Annotated[str | None, Query(description="Name, alias or code to search for.", min_length=1)] = None,
 ) -> AreasPublic:
     """Areas of the catalogue (countries, reporting units, M49 regions), filtered and paged."""
     areas = catalog.search(q, limit=len(catalog)) if q else list(catalog)

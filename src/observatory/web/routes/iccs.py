@@ -67,9 +67,7 @@ def iccs_search(
     hits = search(scheme, q, lang=lang, limit=limit)
     return IccsSearchPublic(
         data=[
-            IccsSearchHitPublic(
-                code=h.code, level=h.level, title=h.title, hierarchical_id=h.hierarchical_id
-            )
+            IccsSearchHitPublic(code=h.code, level=h.level, title=h.title, hierarchical_id=h.hierarchical_id)
             for h in hits
         ],
         count=len(hits),
@@ -97,9 +95,7 @@ def iccs_get(
         title=detail.title,
         titles=detail.titles,
         lang=lang.value,
-        parent=IccsCodeTitle(code=detail.parent.code, title=detail.parent.title)
-        if detail.parent
-        else None,
+        parent=IccsCodeTitle(code=detail.parent.code, title=detail.parent.title) if detail.parent else None,
         ancestors=[IccsCodeTitle(code=a.code, title=a.title) for a in detail.ancestors],
         children=[IccsCodeTitle(code=c.code, title=c.title) for c in detail.children],
         hierarchical_id=detail.hierarchical_id,

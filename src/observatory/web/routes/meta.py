@@ -50,9 +50,7 @@ def releases_list(store: StoreDep) -> ReleasesPublic:
     return ReleasesPublic(data=releases, count=len(releases))
 
 
-@router.get(
-    "/dataflows", tags=["dataflows"], summary="List dataflows", response_model=DataflowsPublic
-)
+@router.get("/dataflows", tags=["dataflows"], summary="List dataflows", response_model=DataflowsPublic)
 def dataflows_list() -> DataflowsPublic:
     """The families of observations the platform imports, with their components and sources."""
     flows = [
@@ -63,9 +61,7 @@ def dataflows_list() -> DataflowsPublic:
             description=d.description,
             url=d.url,
             components=[
-                ComponentPublic(
-                    id=c.id, role=c.role.value, description=c.description, codelist=c.codelist
-                )
+                ComponentPublic(id=c.id, role=c.role.value, description=c.description, codelist=c.codelist)
                 for c in d.components
             ],
         )
@@ -74,9 +70,7 @@ def dataflows_list() -> DataflowsPublic:
     return DataflowsPublic(data=flows, count=len(flows))
 
 
-@router.get(
-    "/variables", tags=["variables"], summary="List variables", response_model=VariablesPublic
-)
+@router.get("/variables", tags=["variables"], summary="List variables", response_model=VariablesPublic)
 def variables_list() -> VariablesPublic:
     """Variable codes of the UNODC data-portal mapping, with their names."""
     names = load_portal_codelist().variables()

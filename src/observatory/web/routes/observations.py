@@ -105,9 +105,7 @@ FilterDep = Annotated[ObservationFilter, Depends(observation_filter)]
 
 
 @router.get("", summary="List observations", response_model=ObservationsPublic)
-def observations_list(
-    request: Request, store: StoreDep, flt: FilterDep, page: PageDep
-) -> ObservationsPublic:
+def observations_list(request: Request, store: StoreDep, flt: FilterDep, page: PageDep) -> ObservationsPublic:
     """Observations of the latest release, ordered by area, series and period, one page at a time.
 
     Each row says where it came from: ``dataflow``, the source's ``source`` attribution, and the
