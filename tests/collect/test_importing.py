@@ -228,3 +228,20 @@ def test_folder_import_skips_documentation(store: Store, tmp_path: Path) -> None
 def test_missing_path(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="no such file or folder"):
         import_paths(store, [tmp_path / "nope.csv"])
+
+
+def test_real_sdg_folder_imports_series_and_their_names(store: Store, shared_data: Path) -> None:
+    from observatory.store.concepts import concept_names
+
+    summary = import_paths(store, [shared_data / "sdg16"])
+    assert [f.format for f in summary.files] == ["un-sdg-series", "un-sdg"]
+    assert all(not p.severity == "error" for f in summary.files for p in f.problems)
+    with store.session() as session:
+        names = concept_names(session, "UN_SDG")
+        unknown_sex = session.scalar(
+            select(func.count()).select_from(ObservationRow).where(ObservationRow.sex == "_U")
+        )
+    assert names["VC_IHR_PSRC"].startswith("Number of victims of intentional homicide per 100,000")
+    assert unknown_sex == 2  # the two "u" (unknown sex) rows of VC_DTH_TOCVN/R
+    again = import_paths(store, [shared_data / "sdg16"])
+    assert not again.changed

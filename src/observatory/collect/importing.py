@@ -24,7 +24,9 @@ from observatory.collect.readers.base import ReadContext
 from observatory.errors import ErrorLocation, InvalidInput
 from observatory.model.problem import Problem
 from observatory.store import observations as repo
+from observatory.store.concepts import upsert_concepts
 from observatory.store.db import Store
+from observatory.store.observations import UpsertCounts
 from observatory.store.originals import keep_original
 from observatory.store.tables import ImportRun
 
@@ -165,7 +167,7 @@ def _store_file(store: Store, session: Any, item: ParsedFile, skip_invalid: bool
         format=item.reader.name,
         encoding=item.source.encoding,
         rows=item.rows,
-        observations=len(item.observations),
+        observations=len(item.observations) + len(item.concepts),
         rejected=len(item.rejected_rows),
         problems=item.report.problems,
     )
@@ -189,11 +191,11 @@ def _store_file(store: Store, session: Any, item: ParsedFile, skip_invalid: bool
     session.add(run)
     session.flush()
     counts = repo.upsert(session, item.observations, file_sha256=item.sha256, import_id=run.id)
-    result.inserted, result.updated, result.unchanged = (
-        counts.inserted,
-        counts.updated,
-        counts.unchanged,
-    )
+    concepts = upsert_concepts(session, item.concepts, file_sha256=item.sha256)
+    result.inserted = counts.inserted + concepts.inserted
+    result.updated = counts.updated + concepts.updated
+    result.unchanged = counts.unchanged + concepts.unchanged
+    counts = UpsertCounts(result.inserted, result.updated, result.unchanged)
     if seen_before is not None and not (counts.inserted or counts.updated):
         session.delete(run)  # the same file again, nothing new: leave no trace
         return result

@@ -9,6 +9,7 @@ from observatory.collect.readers import READERS, Reader
 from observatory.collect.readers.base import ReadContext
 from observatory.collect.source import TextSource, open_text
 from observatory.errors import ErrorLocation, InvalidInput, UnknownFormat
+from observatory.model.dataflow import Concept
 from observatory.model.observation import Flag, Observation
 from observatory.model.problem import Problem, ValidationReport
 from observatory.store.originals import sha256_of
@@ -21,6 +22,7 @@ class ParsedFile:
     reader: Reader
     source: TextSource
     observations: list[Observation] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
     rows: int = 0
 
@@ -68,12 +70,18 @@ def parse_file(path: Path, *, max_bytes: int, ctx: ReadContext | None = None) ->
     for item in reader.read(source, ctx or ReadContext()):
         if isinstance(item, Problem):
             parsed.report.add(item)
+        elif isinstance(item, Concept):
+            parsed.concepts.append(item)
         else:
             _keep(parsed, kept, item)
     parsed.rows = sum(1 for _ in source.rows())
     if not parsed.rows:
         parsed.report.add(Problem("empty-file", "the file has a header but no data rows", file=path.name))
-    parsed.report.stats = {"rows": parsed.rows, "observations": len(parsed.observations)}
+    parsed.report.stats = {
+        "rows": parsed.rows,
+        "observations": len(parsed.observations),
+        "concepts": len(parsed.concepts),
+    }
     return parsed
 
 

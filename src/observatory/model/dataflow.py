@@ -42,3 +42,14 @@ class Dataflow:
     @property
     def attributes(self) -> tuple[Component, ...]:
         return tuple(c for c in self.components if c.role is Role.attribute)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """What a variable code means in a dataflow: an SDG series, a UN-CTS variable."""
+
+    dataflow: str
+    id: str
+    name: str
+    description: str | None = None
+    indicator: str | None = None  # e.g. the SDG indicator number, 16.1.1

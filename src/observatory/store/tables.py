@@ -162,3 +162,16 @@ class IccsIndexTerm(Base):
     code: Mapped[str] = mapped_column(String(6), index=True)
     code_exists: Mapped[bool] = mapped_column(Boolean)
     file_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConceptRow(Base):
+    """Names and descriptions of variable codes, imported with the data (SDG series metadata, ...)."""
+
+    __tablename__ = "concepts"
+
+    dataflow: Mapped[str] = mapped_column(String(60), primary_key=True)
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    indicator: Mapped[str | None] = mapped_column(String(40))
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("source_files.sha256"))

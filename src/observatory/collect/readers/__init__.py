@@ -6,10 +6,15 @@
 from __future__ import annotations
 
 from observatory.collect.readers.base import Reader
-from observatory.collect.readers.sdg import SdgReader
+from observatory.collect.readers.sdg import SdgReader, SdgSeriesMetadataReader
 from observatory.collect.readers.unodc_portal import UnodcPortalReader
 from observatory.collect.readers.worldbank import WorldBankPopulationReader
 
-READERS: list[Reader] = [UnodcPortalReader(), SdgReader(), WorldBankPopulationReader()]
+READERS: list[Reader] = [
+    UnodcPortalReader(),
+    SdgReader(),
+    SdgSeriesMetadataReader(),
+    WorldBankPopulationReader(),
+]
 
 __all__ = ["READERS", "Reader"]

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from observatory.catalog.areas import AreaCatalog, load_areas
 from observatory.collect.source import TextSource
+from observatory.model.dataflow import Concept
 from observatory.model.observation import Observation
 from observatory.model.period import Period
 from observatory.model.problem import Problem
 
-Item = Observation | Problem
+Item = Observation | Problem | Concept
 
 
 @dataclass

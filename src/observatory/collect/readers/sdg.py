@@ -17,10 +17,22 @@ from observatory.collect.readers.base import (
 )
 from observatory.collect.source import TextSource
 from observatory.model.area import Area
+from observatory.model.dataflow import Concept
 from observatory.model.observation import TOTAL, Flag, Observation, Provenance, SeriesKey, Unit
 from observatory.model.problem import Problem, Severity
 
-SEX = {"": TOTAL, "bothsex": TOTAL, "_t": TOTAL, "female": "F", "f": "F", "male": "M", "m": "M"}
+SEX = {
+    "": TOTAL,
+    "bothsex": TOTAL,
+    "_t": TOTAL,
+    "female": "F",
+    "f": "F",
+    "male": "M",
+    "m": "M",
+    "u": "_U",  # SDMX "unknown"
+    "_u": "_U",
+}
+AGE_TOTALS = {"", "allage", "_t"}
 UNITS = {
     "number": Unit.number.value,
     "percent": Unit.percent.value,
@@ -73,7 +85,9 @@ class SdgReader(Reader):
         unit = UNITS.get(row["units"].strip().casefold())
         if sex is None:
             problems.append(
-                row.cell("sex").problem("unknown-code", f"{row['sex']!r} is not one of bothsex, female, male")
+                row.cell("sex").problem(
+                    "unknown-code", f"{row['sex']!r} is not one of bothsex, female, male, u"
+                )
             )
         if unit is None:
             problems.append(
@@ -87,7 +101,8 @@ class SdgReader(Reader):
         assert isinstance(value, float) and sex and unit
         assert not isinstance(period, Problem)
         breakdown = "-".join(slug(row[b]) for b in BREAKDOWNS if row[b].strip()) or TOTAL
-        age = row["age"].strip().casefold() or TOTAL
+        age = row["age"].strip().casefold()
+        age = TOTAL if age in AGE_TOTALS else age
         flags = {Flag.estimated} if row["nature"].strip().casefold() in ESTIMATED_NATURE else set()
         key = SeriesKey(row["series_code"].strip(), sex, age, TOTAL, TOTAL, TOTAL, breakdown, unit)
         yield Observation(
@@ -110,3 +125,22 @@ def _attribution(nature: str) -> str:
     if not code:
         return "UN SDG Global Database"
     return f"UN SDG Global Database ({code}: {described or 'nature code'})"
+
+
+class SdgSeriesMetadataReader(Reader):
+    """The SDG database's series list: what each series code (``VC_IHR_PSRC``) measures."""
+
+    name = "un-sdg-series"
+    dataflow = "UN_SDG"
+    required = ("series_code", "indicator", "series_description")
+
+    def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
+        cols = column_map(source, self.required)
+        for row_no, row in source.rows():
+            view = RowView(source, row_no, {k: row[v] for k, v in cols.items()})
+            code, text = view["series_code"].strip(), view["series_description"].strip()
+            if not code or not text:
+                column = "series_code" if not code else "series_description"
+                yield view.cell(column).problem("missing-value", f"the {column} is empty")
+                continue
+            yield Concept(self.dataflow, code, text, indicator=view["indicator"].strip() or None)

@@ -4,6 +4,8 @@ Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 """
+from __future__ import annotations
+
 from alembic import op
 import sqlalchemy as sa
 ${imports if imports else ""}
