@@ -54,7 +54,28 @@ def test_problem_severity_describe_and_dict() -> None:
         "row": 2,
         "column": "VALUE",
         "value": "12O4",
+        "sheet": None,
+        "cell": None,
+        "key": None,
+        "expected": None,
+        "found": None,
     }
+
+
+def test_problem_names_sheet_cell_and_expected_versus_found() -> None:
+    problem = Problem(
+        "sum-of-parts-mismatch",
+        "male + female differs from the total",
+        file="MEX-2025.xlsx",
+        sheet="J1 Persons held",
+        cell="D7",
+        expected="1200",
+        found="1150",
+    )
+    assert problem.describe() == (
+        "MEX-2025.xlsx, sheet 'J1 Persons held', cell D7: male + female differs from the total "
+        "(expected 1200, found 1150) [sum-of-parts-mismatch]"
+    )
 
 
 def test_empty_report_is_valid() -> None:

@@ -79,6 +79,62 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
         "Exact duplicate",
         "A row repeats another row's series key, area, period and value; it was counted once.",
     ),
+    # Workbooks, SDMX and other submitted files
+    ("corrupt-workbook", E, "Corrupt workbook", "The file is not a readable .xlsx workbook."),
+    ("encrypted-workbook", E, "Protected workbook", "The workbook is password-protected or encrypted."),
+    ("zip-bomb", E, "Oversized archive", "The workbook would inflate past the allowed size."),
+    ("wrong-template", E, "Wrong template", "The workbook was not generated for this questionnaire version."),
+    ("wrong-round", E, "Wrong round", "The workbook belongs to another round or country."),
+    ("formula-not-value", E, "Formula instead of value", "A data cell holds a formula; type the value."),
+    ("merged-cells", E, "Merged cells", "Data cells were merged; each cell must hold one value."),
+    ("duplicate-key", E, "Duplicated key", "Two cells or rows give a value for the same series."),
+    ("unknown-cell", E, "Unknown cell", "A value for a series the questionnaire does not ask for."),
+    ("unsafe-xml", E, "Unsafe XML", "The XML declares entities or a DTD (XXE, billion laughs)."),
+    ("invalid-xml", E, "Invalid XML", "The file is not well-formed XML or not SDMX."),
+    # Validation rules: type and range
+    ("non-integer-count", E, "Fractional count", "A count of persons or offences is not a whole number."),
+    ("rate-out-of-range", W, "Implausible rate", "A rate per 100,000 lies outside its plausible range."),
+    ("percent-out-of-range", E, "Percentage out of range", "A percentage lies outside 0-100."),
+    ("unit-mismatch", E, "Unit mismatch", "The unit differs from the one the questionnaire asks for."),
+    # Validation rules: arithmetic
+    ("sum-of-parts-mismatch", E, "Parts do not add up", "A total differs from the sum of its parts."),
+    ("parts-exceed-total", E, "Parts exceed the total", "Known parts add up to more than the total."),
+    (
+        "iccs-children-exceed-parent",
+        E,
+        "ICCS children exceed parent",
+        "Counts of ICCS sub-categories add up to more than their parent category.",
+    ),
+    (
+        "subset-exceeds-total",
+        E,
+        "Subset exceeds total",
+        "A subset (unsentenced, juveniles) exceeds the total.",
+    ),
+    # Validation rules: coherence along the justice chain
+    (
+        "downstream-exceeds-upstream",
+        W,
+        "Later stage exceeds earlier stage",
+        "More persons at a later stage (convicted) than an earlier one (prosecuted): same offence, year.",
+    ),
+    (
+        "prison-flow-inconsistent",
+        W,
+        "Prison stock and flow disagree",
+        "Persons held exceed last year's stock plus this year's entries.",
+    ),
+    # Validation rules: time and outliers
+    (
+        "unexplained-break",
+        W,
+        "Unexplained break in series",
+        "A year-on-year change beyond the threshold without an explanatory note.",
+    ),
+    ("outlier-own-history", W, "Outlier in own history", "Far from the country's own past values."),
+    ("outlier-subregion", W, "Outlier in sub-region", "Far from the values of the country's sub-region."),
+    # Completeness
+    ("missing-from-questionnaire", W, "Not answered", "A cell the questionnaire asks for has no value."),
 )
 
 
@@ -92,6 +148,11 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    key: str | None = None  # series key, area and period for problems found across rows
+    expected: str | None = None
+    found: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in PROBLEM_TYPES:
@@ -101,17 +162,24 @@ class Problem:
     def severity(self) -> Severity:
         return PROBLEM_TYPES[self.code].severity
 
-    def describe(self) -> str:
-        where = ", ".join(
-            p
-            for p in (
-                self.file,
-                f"row {self.row}" if self.row is not None else None,
-                f"column {self.column!r}" if self.column else None,
-            )
-            if p
+    def location(self) -> str:
+        """Where: file, sheet and cell, or row and column, or the series key."""
+        parts = (
+            self.file,
+            f"sheet {self.sheet!r}" if self.sheet else None,
+            f"cell {self.cell}" if self.cell else None,
+            f"row {self.row}" if self.row is not None else None,
+            f"column {self.column!r}" if self.column else None,
+            f"key {self.key}" if self.key else None,
         )
-        return f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
+        return ", ".join(p for p in parts if p)
+
+    def describe(self) -> str:
+        text = self.message
+        if self.expected is not None or self.found is not None:
+            text += f" (expected {self.expected}, found {self.found})"
+        where = self.location()
+        return f"{where}: {text} [{self.code}]" if where else f"{text} [{self.code}]"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +190,11 @@ class Problem:
             "row": self.row,
             "column": self.column,
             "value": self.value,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "key": self.key,
+            "expected": self.expected,
+            "found": self.found,
         }
 
 
