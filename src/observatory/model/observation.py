@@ -90,6 +90,8 @@ class Provenance:
     file_sha256: str | None = None
     file_name: str | None = None
     row: int | None = None
+    sheet: str | None = None  # for workbooks: the sheet and cell the value was typed in
+    cell: str | None = None
 
 
 @dataclass(frozen=True)
