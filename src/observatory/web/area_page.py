@@ -12,10 +12,12 @@ from typing import Any
 
 from observatory.catalog.areas import AreaCatalog
 from observatory.catalog.dataflows import DATAFLOWS
+from observatory.catalog.questionnaires import load_questionnaire
 from observatory.catalog.unodc import load_portal_codelist
 from observatory.model.area import Area
 from observatory.model.classification import Scheme
 from observatory.model.observation import SERIES_DIMENSIONS, TOTAL
+from observatory.store.concepts import concept_names
 from observatory.store.db import Store
 from observatory.warehouse.query import ObservationFilter, query_observations
 from observatory.web.charts import (
@@ -37,10 +39,12 @@ SDG_NAMES = {
 }
 
 
-def variable_names() -> dict[str, str]:
-    """Variable code -> name: the portal mapping's first name for each, and known SDG series."""
+def variable_names(known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Variable code -> name: the portal mapping's names, the questionnaire's, and concepts imported
+    with the data (``known``, e.g. the SDG series list) under the known SDG series."""
     codelist = load_portal_codelist()
-    names: dict[str, str] = {}
+    names: dict[str, str] = {v.code: v.name for v in load_questionnaire().variables.values()}
+    names.update(known or {})
     for rule in codelist.indicators.values():
         names.setdefault(rule.variable, rule.name)
     for code, name in codelist.variables().items():
@@ -142,9 +146,10 @@ def series_rows(
     series: Sequence[Mapping[str, Any]],
     rows: Sequence[Mapping[str, Any]],
     scheme: Scheme,
+    known_names: Mapping[str, str] | None = None,
 ) -> list[SeriesRow]:
     """The series table: one row per series, with its latest figure and where it came from."""
-    names = variable_names()
+    names = variable_names(known_names)
     by_key: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
     for row in rows:
         by_key.setdefault(series_key(row), []).append(row)
@@ -193,6 +198,8 @@ def area_view(store: Store, catalog: AreaCatalog, scheme: Scheme, area: Area) ->
         ChartView(chart, json.dumps(chart.spec, ensure_ascii=False, separators=(",", ":")))
         for chart in area_charts(rows)
     ]
-    view.series = series_rows(area.code, series, rows, scheme)
+    with store.session() as session:
+        known = concept_names(session)
+    view.series = series_rows(area.code, series, rows, scheme, known)
     view.dataflows = sorted({s.dataflow for s in view.series})
     return view
