@@ -164,7 +164,7 @@ def export_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = (ExportFormat.csv),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
 ) -> None:
-    """Export published observations (CSV, JSON or Excel) to stdout or a file."""
+    """Export published observations (CSV, JSON, Excel, SDMX-CSV or SDMX-ML 2.1) to stdout or a file."""
     if output is None and fmt is ExportFormat.xlsx and sys.stdout.isatty():
         raise InvalidInput("an Excel workbook is binary; give --output FILE.xlsx", code="missing-output")
     codes = tuple(area_code(a) for a in area or [])

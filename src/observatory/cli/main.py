@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from observatory.cli import data, reference
+from observatory.cli import collection, data, reference, review, users
 from observatory.cli.options import console, open_store, out, print_json, state
 from observatory.errors import ErrorEnvelope, ObservatoryError
 from observatory.settings import Settings
@@ -26,6 +26,14 @@ app.command("publish")(data.publish_command)
 app.command("export")(data.export_command)
 app.command("releases")(data.releases_command)
 app.command("areas")(reference.areas_command)
+app.add_typer(users.user_app, name="user")
+app.add_typer(collection.round_app, name="round")
+app.add_typer(collection.focal_app, name="focal-point")
+app.add_typer(collection.workbook_app, name="workbook")
+app.command("validate")(collection.validate_command)
+app.command("submit")(collection.submit_command)
+app.add_typer(review.submission_app, name="submission")
+app.add_typer(review.review_app, name="review")
 
 
 @app.callback(invoke_without_command=True)

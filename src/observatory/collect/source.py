@@ -1,4 +1,9 @@
-"""Opening a submitted text file safely: size limit, binary detection, encoding, header."""
+"""Opening a submitted file safely: size limit, content sniffing, then encoding and header for text.
+
+The first bytes decide what a file is, never its name: a zip archive is a workbook, an OLE container is an
+encrypted or legacy workbook (refused), XML is an SDMX-ML message, anything else is delimited text. Binary
+kinds pass :mod:`observatory.collect.safety` before any parser touches them.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,23 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
+from observatory.collect import safety
 from observatory.errors import ErrorLocation, InvalidInput, PayloadTooLarge
 
 # Encodings tried in order. UTF-8 (with or without BOM) first; Windows-1252 covers the Latin-1 files
 # national systems still export; Latin-1 last because it accepts any byte.
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
+class SourceKind(StrEnum):
+    """What a file is, judged from its first bytes."""
+
+    text = "text"
+    workbook = "workbook"  # an Office Open XML workbook (.xlsx): a zip archive
+    xml = "xml"  # an XML document (SDMX-ML)
 
 
 @dataclass
@@ -52,17 +67,64 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     )
 
 
-def open_text(path: Path, *, max_bytes: int) -> TextSource:
-    """Read ``path`` as delimited text or raise ``InvalidInput`` saying why it cannot be read."""
-    where = ErrorLocation(file=str(path))
+@dataclass
+class BinarySource:
+    """A workbook or an XML message, already through the safety checks; readers parse ``data``."""
+
+    path: Path
+    data: bytes
+    kind: SourceKind
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def encoding(self) -> str:
+        """Recorded with the original file; text sources record their character encoding here."""
+        return "xml" if self.kind is SourceKind.xml else "binary"
+
+
+Source = TextSource | BinarySource
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
     size = path.stat().st_size
     if size > max_bytes:
         raise PayloadTooLarge(
             f"the file has {size:,} bytes; at most {max_bytes:,} are accepted "
             "(set OBSERVATORY_MAX_UPLOAD_BYTES to change the limit)",
-            location=where,
+            location=ErrorLocation(file=str(path)),
         )
-    data = path.read_bytes()
+    return path.read_bytes()
+
+
+def open_text(path: Path, *, max_bytes: int) -> TextSource:
+    """Read ``path`` as delimited text or raise ``InvalidInput`` saying why it cannot be read."""
+    return _text(path, _read(path, max_bytes))
+
+
+def open_source(path: Path, *, max_bytes: int) -> Source:
+    """Read ``path``, decide from its first bytes what it is, and run the safety checks for its kind.
+
+    Raises ``InvalidInput`` for a file that is too large, empty, corrupt, encrypted, a zip bomb or unsafe
+    XML; text that is binary or undecodable is refused as before.
+    """
+    data = _read(path, max_bytes)
+    head = data[:16]
+    if safety.is_zip(head):
+        safety.check_workbook(data, file=str(path))
+        return BinarySource(path, data, SourceKind.workbook)
+    if safety.is_ole(head):
+        raise safety.refuse_ole(str(path))
+    if safety.is_xml(data[:1024]):
+        safety.check_xml(data, file=str(path))
+        return BinarySource(path, data, SourceKind.xml)
+    return _text(path, data)
+
+
+def _text(path: Path, data: bytes) -> TextSource:
+    where = ErrorLocation(file=str(path))
     if not data.strip():
         raise InvalidInput(
             "the file is empty; a CSV with a header row was expected",

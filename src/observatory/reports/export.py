@@ -1,8 +1,9 @@
-"""Writing observation rows as CSV, JSON or Excel.
+"""Writing observation rows as CSV, JSON, Excel, SDMX-CSV or SDMX-ML.
 
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
-carriage return) are neutralised with a leading apostrophe in CSV and Excel output (OWASP's advice on CSV
-injection). Numbers are written as numbers, so negative values stay negative.
+carriage return) are neutralised with a leading apostrophe in CSV, SDMX-CSV and Excel output (OWASP's advice
+on CSV injection); :func:`restore` undoes it when such a file is imported again. Numbers are written as
+numbers, so negative values stay negative. The SDMX writers live in :mod:`observatory.reports.sdmx`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +24,8 @@ class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
+    sdmx_csv = "sdmx-csv"
+    sdmx_ml = "sdmx-ml"
 
     @property
     def media_type(self) -> str:
@@ -30,11 +33,13 @@ class ExportFormat(StrEnum):
             ExportFormat.csv: "text/csv; charset=utf-8",
             ExportFormat.json: "application/json",
             ExportFormat.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ExportFormat.sdmx_csv: "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
+            ExportFormat.sdmx_ml: "application/vnd.sdmx.structurespecificdata+xml; version=2.1",
         }[self]
 
     @property
     def suffix(self) -> str:
-        return f".{self.value}"
+        return {ExportFormat.sdmx_csv: ".csv", ExportFormat.sdmx_ml: ".xml"}.get(self, f".{self.value}")
 
 
 def neutralise(value: Any) -> Any:
@@ -42,6 +47,13 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise` on text read back from a file this module wrote."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 def _cell(value: Any) -> Any:
@@ -115,5 +127,13 @@ def to_xlsx(
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: ExportFormat, columns: Sequence[str] | None = None) -> bytes:
-    writer = {ExportFormat.csv: to_csv, ExportFormat.json: to_json, ExportFormat.xlsx: to_xlsx}[fmt]
-    return writer(rows, columns)
+    from observatory.reports import sdmx  # imports this module for ``neutralise``
+
+    writers: dict[ExportFormat, Callable[[Sequence[dict[str, Any]], Sequence[str] | None], bytes]] = {
+        ExportFormat.csv: to_csv,
+        ExportFormat.json: to_json,
+        ExportFormat.xlsx: to_xlsx,
+        ExportFormat.sdmx_csv: sdmx.to_sdmx_csv,
+        ExportFormat.sdmx_ml: sdmx.to_sdmx_ml,
+    }
+    return writers[fmt](rows, columns)

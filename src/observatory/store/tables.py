@@ -6,11 +6,12 @@ compare against them in tests.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -175,3 +176,241 @@ class ConceptRow(Base):
     description: Mapped[str | None] = mapped_column(Text)
     indicator: Mapped[str | None] = mapped_column(String(40))
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey("source_files.sha256"))
+
+
+# -- data collection: users, rounds, focal points, submissions ----------------------------------------
+
+
+class UserRow(Base):
+    """Someone who works with the collection: an admin, a UNODC reviewer or a country's focal point."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(20))  # focal points only
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ApiTokenRow(Base):
+    """An API token of a user; only its SHA-256 is kept, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RoundRow(Base):
+    """A yearly UN-CTS round: which questionnaire, which reference years, until when."""
+
+    __tablename__ = "rounds"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    questionnaire_version: Mapped[str] = mapped_column(String(20))
+    reference_years: Mapped[str] = mapped_column(String(200))  # "2023,2024"
+    deadline: Mapped[date] = mapped_column(Date)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class FocalPointRow(Base):
+    """A national focal point (a contact person of an agency) for one country."""
+
+    __tablename__ = "focal_points"
+    __table_args__ = (UniqueConstraint("country", "email", name="uq_focal_point_country_email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    country: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20))
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RoundEventRow(Base):
+    """Done for one country in a round: questionnaire dispatched, reminder sent, deadline extended."""
+
+    __tablename__ = "round_events"
+    __table_args__ = (Index("ix_round_events_round_country", "round_year", "country"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_year: Mapped[int] = mapped_column(ForeignKey("rounds.year"))
+    country: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    deadline: Mapped[date | None] = mapped_column(Date)  # extensions: the new deadline
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubmissionRow(Base):
+    """One country's return for one round, and where it stands in the workflow."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("round_year", "country", name="uq_submission_round_country"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_year: Mapped[int] = mapped_column(ForeignKey("rounds.year"))
+    country: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # first submission
+    release_number: Mapped[int | None] = mapped_column(Integer)
+
+
+class SubmissionFileRow(Base):
+    """A file uploaded into a submission; its bytes are kept in ``source_files``."""
+
+    __tablename__ = "submission_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    file_sha256: Mapped[str] = mapped_column(ForeignKey("source_files.sha256"))
+    original_name: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(60))
+    values: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubmissionValueRow(Base):
+    """The current value of one cell of a submission; earlier values are in ``submission_value_history``."""
+
+    __tablename__ = "submission_values"
+    __table_args__ = (UniqueConstraint("submission_id", "key", "period", name="uq_submission_value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    key: Mapped[str] = mapped_column(String(500))
+    period: Mapped[str] = mapped_column(String(10))
+    variable: Mapped[str] = mapped_column(String(120))
+    section: Mapped[str | None] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    flags: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str | None] = mapped_column(Text)
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("source_files.sha256"))
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    sheet: Mapped[str | None] = mapped_column(String(100))
+    cell: Mapped[str | None] = mapped_column(String(20))
+    row: Mapped[int | None] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(20))  # upload, edit, query-answer
+    comment: Mapped[str | None] = mapped_column(Text)
+    set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubmissionValueHistoryRow(Base):
+    """A value a submission cell had before it was replaced: who set it, when, from which file."""
+
+    __tablename__ = "submission_value_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    value_id: Mapped[int] = mapped_column(ForeignKey("submission_values.id"), index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    flags: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str | None] = mapped_column(Text)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    sheet: Mapped[str | None] = mapped_column(String(100))
+    cell: Mapped[str | None] = mapped_column(String(20))
+    row: Mapped[int | None] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    superseded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    superseded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ValidationRunRow(Base):
+    """One run of the validation engine over a submission (on upload, edit, submission or on demand)."""
+
+    __tablename__ = "validation_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    values: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SubmissionProblemRow(Base):
+    """A problem a validation run found in a submission, located by sheet and cell or row."""
+
+    __tablename__ = "submission_problems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("validation_runs.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    file: Mapped[str | None] = mapped_column(String(500))
+    sheet: Mapped[str | None] = mapped_column(String(100))
+    cell: Mapped[str | None] = mapped_column(String(20))
+    row: Mapped[int | None] = mapped_column(Integer)
+    column: Mapped[str | None] = mapped_column(String(120))
+    key: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+    expected: Mapped[str | None] = mapped_column(Text)
+    found: Mapped[str | None] = mapped_column(Text)
+
+
+class SubmissionTransitionRow(Base):
+    """A step of the workflow (draft -> submitted -> ...): who took it, when, and why."""
+
+    __tablename__ = "submission_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class QueryRow(Base):
+    """A reviewer's query on one value of a submission."""
+
+    __tablename__ = "submission_queries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    value_id: Mapped[int] = mapped_column(ForeignKey("submission_values.id"))
+    state: Mapped[str] = mapped_column(String(20))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QueryMessageRow(Base):
+    """One message of a query's thread: the question, an answer (maybe with a corrected value), the close."""
+
+    __tablename__ = "submission_query_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    query_id: Mapped[int] = mapped_column(ForeignKey("submission_queries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    corrected_value: Mapped[float | None] = mapped_column(Float)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

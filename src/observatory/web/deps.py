@@ -1,4 +1,4 @@
-"""FastAPI dependencies as ``Annotated`` aliases: the store and settings of the running app."""
+"""FastAPI dependencies as ``Annotated`` aliases: the store and settings of the running app, the user."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 
+from observatory.auth import User, user_for_token
 from observatory.catalog.areas import AreaCatalog, load_areas
 from observatory.catalog.iccs import load_iccs
 from observatory.errors import InvalidInput
@@ -80,3 +82,20 @@ def get_scheme() -> Scheme:
 
 AreasDep = Annotated[AreaCatalog, Depends(get_areas)]
 SchemeDep = Annotated[Scheme, Depends(get_scheme)]
+
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="An API token from `observatory user add` or `observatory user token`.",
+)
+
+
+def get_current_user(
+    store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> User:
+    """The user the ``Authorization: Bearer <token>`` header names; 401 without a valid token."""
+    return user_for_token(store, credentials.credentials if credentials else None)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]

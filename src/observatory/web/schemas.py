@@ -6,10 +6,13 @@ the published release. :class:`ErrorPublic` is the one error envelope (see ``web
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from observatory.catalog.questionnaires import LATEST
+from observatory.collect.rounds import AppointmentStatus
 
 
 class ErrorPublic(BaseModel):
@@ -227,3 +230,304 @@ class HealthPublic(BaseModel):
     status: str
     version: str
     release: int | None
+
+
+# -- data collection: rounds, focal points, submissions -------------------------------------------------
+
+
+class RoundBase(BaseModel):
+    year: int = Field(ge=1900, le=2200, description="Round year.")
+    reference_years: list[int] = Field(min_length=1, description="Years the round asks figures for.")
+    deadline: date
+    questionnaire_version: str = Field(default=LATEST, description="Questionnaire version sent.")
+
+
+class RoundCreate(RoundBase):
+    pass
+
+
+class RoundPublic(RoundBase):
+    opened_at: datetime
+    opened_by: str
+
+
+class RoundsPublic(BaseModel):
+    data: list[RoundPublic]
+    count: int
+
+
+class CountryStatusPublic(BaseModel):
+    country: str
+    name: str
+    region: str | None
+    subregion: str | None
+    invited: bool = Field(description="Questionnaire dispatched, or a submission started.")
+    responded: bool
+    dispatched_at: datetime | None
+    reminders: int
+    deadline: date = Field(description="The deadline that applies: the latest extension, else the round's.")
+    extended: bool
+    state: str | None = Field(description="Workflow state of the submission; null if none.")
+    status: str = Field(description="not-started, partial, submitted, under-review, validated, published")
+    sections: dict[str, str] = Field(description="The status of each questionnaire section.")
+    submitted_at: datetime | None
+    timeliness: str = Field(description="on-time, late, due, overdue")
+    focal_points: int
+
+
+class ResponseRatePublic(BaseModel):
+    code: str
+    name: str
+    level: str = Field(description="world, region or subregion (UN M49)")
+    invited: int
+    responded: int
+    rate: float | None = Field(description="Percent of invited countries that responded.")
+
+
+class RoundStatusPublic(BaseModel):
+    round: RoundPublic
+    as_of: date
+    sections: list[str]
+    countries: list[CountryStatusPublic]
+    rates: list[ResponseRatePublic]
+
+
+class FocalPointBase(BaseModel):
+    name: str = Field(min_length=1)
+    agency: str = Field(min_length=1)
+    email: str
+    status: AppointmentStatus = AppointmentStatus.appointed
+    fallback: bool = Field(default=False, description="A fallback contact rather than the main one.")
+
+
+class FocalPointCreate(FocalPointBase):
+    country: str = Field(description="ISO3 code of the country.")
+
+
+class FocalPointUpdate(BaseModel):
+    status: AppointmentStatus | None = None
+    fallback: bool | None = None
+
+
+class FocalPointPublic(FocalPointBase):
+    id: int
+    country: str
+    created_at: datetime
+
+
+class FocalPointsPublic(BaseModel):
+    data: list[FocalPointPublic]
+    count: int
+
+
+class DispatchCreate(BaseModel):
+    countries: list[str] = Field(default_factory=list, description="Empty: every country with a focal point.")
+    note: str | None = None
+
+
+class ReminderCreate(BaseModel):
+    note: str | None = None
+
+
+class ExtensionCreate(BaseModel):
+    deadline: date
+    note: str | None = None
+
+
+class RoundEventPublic(BaseModel):
+    id: int
+    round_year: int
+    country: str
+    kind: str = Field(description="dispatch, reminder or extension")
+    deadline: date | None
+    note: str | None
+    by: str
+    at: datetime
+
+
+class RoundEventsPublic(BaseModel):
+    data: list[RoundEventPublic]
+    count: int
+
+
+class ProblemPublic(BaseModel):
+    code: str
+    severity: str
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    key: str | None = None
+    expected: str | None = None
+    found: str | None = None
+
+
+class SubmissionPublic(BaseModel):
+    id: int
+    round_year: int
+    country: str
+    state: str = Field(description="draft, submitted, under-review, returned-to-draft, validated, published")
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    release_number: int | None
+    values: int
+
+
+class UploadedFilePublic(BaseModel):
+    file: str
+    sha256: str
+    format: str
+    values: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class SubmissionValuePublic(BaseModel):
+    id: int
+    key: str
+    period: str
+    variable: str
+    section: str | None
+    value: float | None
+    flags: str
+    note: str | None
+    file_name: str | None
+    file_sha256: str | None
+    sheet: str | None
+    cell: str | None
+    row: int | None
+    change: str = Field(description="upload, edit or query-answer")
+    comment: str | None
+    set_by: str
+    set_at: datetime
+    location: str
+
+
+class ValueChangePublic(BaseModel):
+    value_id: int
+    key: str
+    period: str
+    value: float | None
+    flags: str
+    note: str | None
+    file_name: str | None
+    file_sha256: str | None
+    sheet: str | None
+    cell: str | None
+    row: int | None
+    change: str
+    comment: str | None
+    set_by: str
+    set_at: datetime
+    superseded_by: str
+    superseded_at: datetime
+
+
+class QueryMessagePublic(BaseModel):
+    kind: str = Field(description="question, answer or close")
+    text: str
+    corrected_value: float | None
+    by: str
+    at: datetime
+
+
+class QueryPublic(BaseModel):
+    id: int
+    submission_id: int
+    value_id: int
+    key: str
+    period: str
+    location: str
+    state: str = Field(description="open, answered or closed")
+    created_by: str
+    created_at: datetime
+    closed_by: str | None
+    closed_at: datetime | None
+    messages: list[QueryMessagePublic]
+
+
+class QueryCreate(BaseModel):
+    text: str = Field(min_length=1, description="The question.")
+    key: str | None = Field(default=None, description="Series key of the value (with period).")
+    period: str | None = None
+    cell: str | None = Field(default=None, description="Or the workbook cell, SHEET!D7.")
+
+
+class QueryAnswer(BaseModel):
+    text: str = Field(min_length=1)
+    corrected_value: float | None = Field(default=None, description="Replaces the value (the old is kept).")
+
+
+class QueryClose(BaseModel):
+    text: str | None = None
+
+
+class StepPublic(BaseModel):
+    from_state: str | None
+    to_state: str
+    by: str
+    at: datetime
+    comment: str | None
+
+
+class ValidationRunPublic(BaseModel):
+    id: int
+    trigger: str
+    by: str
+    at: datetime
+    values: int
+    errors: int
+    warnings: int
+
+
+class SubmissionDetailPublic(BaseModel):
+    submission: SubmissionPublic
+    files: list[UploadedFilePublic]
+    values: list[SubmissionValuePublic]
+    validation: ValidationRunPublic | None
+    problems: list[ProblemPublic] = Field(description="What the latest validation run found.")
+    queries: list[QueryPublic]
+    history: list[ValueChangePublic] = Field(description="Every earlier value, who replaced it and when.")
+    steps: list[StepPublic]
+
+
+class UploadPublic(BaseModel):
+    submission: SubmissionPublic
+    files: list[dict[str, Any]]
+    inserted: int
+    updated: int
+    unchanged: int
+    errors: int
+    warnings: int
+    problems: list[ProblemPublic]
+
+
+class TransitionCreate(BaseModel):
+    comment: str | None = Field(default=None, description="Why; kept with the step (required to return).")
+
+
+class ValueUpdate(BaseModel):
+    value: float | None
+    note: str | None = None
+    comment: str | None = None
+
+
+class CheckPublic(BaseModel):
+    valid: bool
+    errors: int
+    warnings: int
+    problems: list[ProblemPublic]
+
+
+class PublishPublic(BaseModel):
+    country: str
+    round_year: int
+    release: int
+    new_release: bool
+    inserted: int
+    updated: int
+    unchanged: int

@@ -1,13 +1,18 @@
-"""Format readers, tried in order; each says whether it ``handles`` a file from its header.
+"""Format readers, tried in order; each says whether it ``handles`` a file.
 
-``READERS`` is public and extendable: append a reader to teach the importer a new format.
+``READERS`` (delimited text, chosen by header) and ``BINARY_READERS`` (chosen by the kind sniffed from the
+first bytes: a workbook, an XML message) are public and extendable: append a reader to teach the importer a
+new format. Text readers are tried in order, so the more specific headers come first.
 """
 
 from __future__ import annotations
 
-from observatory.collect.readers.base import Reader
+from observatory.collect.readers.base import BinaryReader, Reader
+from observatory.collect.readers.long_csv import LongCsvReader
 from observatory.collect.readers.sdg import SdgReader, SdgSeriesMetadataReader
+from observatory.collect.readers.sdmx import SdmxCsvReader, SdmxMlReader
 from observatory.collect.readers.unodc_portal import UnodcPortalReader
+from observatory.collect.readers.workbook import WorkbookReader
 from observatory.collect.readers.worldbank import WorldBankPopulationReader
 
 READERS: list[Reader] = [
@@ -15,6 +20,13 @@ READERS: list[Reader] = [
     SdgReader(),
     SdgSeriesMetadataReader(),
     WorldBankPopulationReader(),
+    SdmxCsvReader(),
+    LongCsvReader(),
 ]
 
-__all__ = ["READERS", "Reader"]
+BINARY_READERS: list[BinaryReader] = [
+    WorkbookReader(),
+    SdmxMlReader(),
+]
+
+__all__ = ["BINARY_READERS", "READERS", "BinaryReader", "Reader"]

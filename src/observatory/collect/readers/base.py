@@ -1,4 +1,4 @@
-"""What every reader shares: the reader interface and the cell parsers that report problems."""
+"""What every reader shares: the text and binary reader interfaces, and cell parsers that report problems."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from observatory.catalog.areas import AreaCatalog, load_areas
-from observatory.collect.source import TextSource
+from observatory.collect.source import BinarySource, SourceKind, TextSource
 from observatory.model.dataflow import Concept
 from observatory.model.observation import Observation
 from observatory.model.period import Period
@@ -52,9 +53,34 @@ class RowView:
         return Cell(self.source, self.row, column, self.values.get(column, ""))
 
 
+@dataclass(frozen=True)
+class Claim:
+    """Where a value for one series, area and period was given: for ``duplicate-key`` across files."""
+
+    file: str
+    value: float | None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+
+    def describe(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.sheet else f"row {self.row}"
+        return f"{self.file} {where}"
+
+
 @dataclass
 class ReadContext:
+    """What readers share across the files of one import.
+
+    ``round_year`` and ``country`` are what the caller expects a questionnaire workbook to be for (a
+    workbook for another round or country is ``wrong-round``). ``claims`` remembers, for readers that merge
+    partial submissions (:attr:`BinaryReader.merges_files`), where each key was given.
+    """
+
     areas: AreaCatalog = field(default_factory=load_areas)
+    round_year: int | None = None
+    country: str | None = None
+    claims: dict[tuple[str, str, str, str], Claim] = field(default_factory=dict)
 
 
 class Reader(ABC):
@@ -74,6 +100,25 @@ class Reader(ABC):
     @abstractmethod
     def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
         """Yield one Observation per good row and a Problem for everything wrong."""
+
+
+class BinaryReader(ABC):
+    """A binary format (a workbook, an XML message), chosen by the file's sniffed :class:`SourceKind`."""
+
+    name: str
+    dataflow: str
+    kind: SourceKind
+    merges_files: ClassVar[bool] = False  # partial files of one submission: a key twice is a conflict
+
+    def handles_kind(self, kind: SourceKind) -> bool:
+        return kind is self.kind
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.kind.value})"
+
+    @abstractmethod
+    def read(self, source: BinarySource, ctx: ReadContext) -> Iterator[Item]:
+        """Yield one Observation per value and a Problem for everything wrong."""
 
 
 def column_map(source: TextSource, wanted: tuple[str, ...]) -> dict[str, str]:
