@@ -18,6 +18,8 @@ from observatory.store.tables import (
     SourceFile,
 )
 
+from .test_workbook_support import fill, generate, value
+
 SPECIMENS = Path(__file__).resolve().parents[1] / "data" / "collect"
 
 
@@ -235,7 +237,7 @@ def test_real_sdg_folder_imports_series_and_their_names(store: Store, shared_dat
 
     summary = import_paths(store, [shared_data / "sdg16"])
     assert [f.format for f in summary.files] == ["un-sdg-series", "un-sdg"]
-    assert all(not p.severity == "error" for f in summary.files for p in f.problems)
+    assert all(p.severity != "error" for f in summary.files for p in f.problems)
     with store.session() as session:
         names = concept_names(session, "UN_SDG")
         unknown_sex = session.scalar(
@@ -245,3 +247,24 @@ def test_real_sdg_folder_imports_series_and_their_names(store: Store, shared_dat
     assert unknown_sex == 2  # the two "u" (unknown sex) rows of VC_DTH_TOCVN/R
     again = import_paths(store, [shared_data / "sdg16"])
     assert not again.changed
+
+
+def test_workbook_errors_name_sheet_and_cell_and_skip_invalid_counts_cells(
+    store: Store, tmp_path: Path
+) -> None:
+    blank = generate(tmp_path)
+    filled = tmp_path / "filled.xlsx"
+    where = fill(blank, filled, {value("J1", 0, 0, 2023): 1200, value("J1", 0, 1, 2023): "many"})
+    bad = where[value("J1", 0, 1, 2023)]
+    with pytest.raises(InvalidInput) as caught:
+        import_paths(store, [filled])
+    assert caught.value.location is not None
+    assert (caught.value.location.sheet, caught.value.location.cell) == (bad.sheet, bad.cell)
+    assert f"sheet {bad.sheet!r}, cell {bad.cell}" in str(caught.value)
+    assert snapshot(store) == (0, 0, 0, 0)
+    summary = import_paths(store, [filled], skip_invalid=True)
+    assert (summary.files[0].inserted, summary.files[0].rejected) == (1, 1)
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    shutil.copy(filled, folder / "filled.xlsx")
+    assert [Path(f.file).suffix for f in import_paths(store, [folder], skip_invalid=True).files] == [".xlsx"]

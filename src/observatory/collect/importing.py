@@ -30,7 +30,7 @@ from observatory.store.observations import UpsertCounts
 from observatory.store.originals import keep_original
 from observatory.store.tables import ImportRun
 
-DATA_SUFFIXES = {".csv", ".tsv", ".txt"}
+DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xml"}
 Progress = Callable[[str, int, int], None]  # (file name, files done, files total)
 
 
@@ -118,6 +118,8 @@ def _refuse(parsed: list[ParsedFile]) -> None:
             file=str(next(f.path for f in parsed if first in f.report.errors)),
             row=first.row,
             column=first.column,
+            sheet=first.sheet,
+            cell=first.cell,
         ),
         details=[p.to_dict() for p in errors[:100]],
     )
@@ -129,9 +131,11 @@ def _write_rejected(store: Store, parsed: ParsedFile) -> str:
     target = folder / f"rejected-{parsed.sha256[:12]}.csv"
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "row", "column", "code", "message", "value"])
+        writer.writerow(["file", "row", "column", "sheet", "cell", "key", "code", "message", "value"])
         for p in parsed.report.errors:
-            writer.writerow([parsed.path.name, p.row, p.column, p.code, p.message, p.value])
+            writer.writerow(
+                [parsed.path.name, p.row, p.column, p.sheet, p.cell, p.key, p.code, p.message, p.value]
+            )
     return str(target)
 
 

@@ -35,8 +35,17 @@ class ParsedFile:
     rows: int = 0
 
     @property
-    def rejected_rows(self) -> set[int]:
-        return {p.row for p in self.report.errors if p.row is not None}
+    def rejected_rows(self) -> set[tuple[str | None, int | str | None]]:
+        """The places refused: (None, row) in text files, (sheet, cell) in workbooks, key in SDMX."""
+        places: set[tuple[str | None, int | str | None]] = set()
+        for p in self.report.errors:
+            if p.row is not None:
+                places.add((None, p.row))
+            elif p.cell is not None:
+                places.add((p.sheet, p.cell))
+            elif p.key is not None:
+                places.add((None, p.key))
+        return places
 
 
 def detect(source: TextSource, readers: list[Reader] | None = None) -> Reader:

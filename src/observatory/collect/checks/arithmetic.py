@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 from observatory.collect.checks.base import (
     KEY,
     LOCATION,
+    ROUNDING,
     Check,
     Context,
     Finding,
@@ -54,7 +55,7 @@ class SumOfPartsCheck(Check):
         self.total = params.text("total", TOTAL)
         self.optional = params.texts("optional", ())
         self.exact = params.flag("exact", True)
-        self.tolerance = params.number("tolerance", 0.0, minimum=0)
+        self.tolerance = params.number("tolerance", ROUNDING, minimum=0)
         self.partial_code = params.code("partial_code", "parts-exceed-total")
         if self.total in self.parts:
             raise params.error("parts", f"include the total {self.total!r}")
@@ -151,7 +152,7 @@ class IccsHierarchyCheck(Check):
     def __init__(self, rule: Rule, params: Params) -> None:
         super().__init__(rule, params)
         self.exhaustive = params.integers("exhaustive_levels", (), minimum=1, maximum=4)
-        self.tolerance = params.number("tolerance", 0.0, minimum=0)
+        self.tolerance = params.number("tolerance", ROUNDING, minimum=0)
         self.mismatch_code = params.code("mismatch_code", "sum-of-parts-mismatch")
 
     def findings(self, ctx: Context) -> ir.Table:

@@ -45,6 +45,8 @@ FINDING_SCHEMA = ibis.schema(
     }
 )
 Finding = Mapping[str, Any]
+# Default tolerance of rules that add values up: a millionth, so that float rounding is never a problem.
+ROUNDING = 1e-6
 E = TypeVar("E", bound=StrEnum)
 
 

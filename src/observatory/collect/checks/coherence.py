@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 
 from observatory.collect.checks.base import (
     KEY,
+    ROUNDING,
     Check,
     Context,
     Finding,
@@ -89,7 +90,7 @@ class PrisonFlowCheck(Check):
         super().__init__(rule, params)
         self.held = params.text("held", "persons-held")
         self.entering = params.text("entering", "persons-entering-prison")
-        self.tolerance = params.number("tolerance", 0.0, minimum=0)
+        self.tolerance = params.number("tolerance", ROUNDING, minimum=0)
 
     def findings(self, ctx: Context) -> ir.Table:
         every = ctx.rows(self.rule.where, current=False)
