@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from observatory.catalog.areas import load_areas
 from observatory.catalog.iccs import load_iccs
 from observatory.catalog.questionnaires import load_questionnaire
-from observatory.collect.checks.base import KEY, LOCATION, Check, Context
+from observatory.collect.checks.base import FINDING_SCHEMA, KEY, LOCATION, Check, Context
 from observatory.collect.checks.rules import RuleSet, load_rules
 from observatory.errors import InvalidInput
 from observatory.model.observation import TOTAL, Flag, Observation
@@ -45,6 +45,7 @@ SCHEMA = pa.schema(
 )
 ORDER: tuple[str, ...] = ("area", "period", *KEY, "code", "detail", *LOCATION, "expected", "found")
 Observations: TypeAlias = "Sequence[Observation] | pa.Table"
+FINDINGS = FINDING_SCHEMA.to_pyarrow()
 
 
 def _note(obs: Observation) -> str | None:
@@ -208,11 +209,10 @@ def prepare(
         scope = f"SELECT DISTINCT {area} AS area, CAST(period AS VARCHAR) AS period FROM observations"
         raw.execute(f"CREATE TABLE scope AS {scope} WHERE {answering}")
     else:
-        years = ", ".join(_sql_text(y) for y in sorted({str(y) for y in reference_years})) or "NULL"
+        years = ", ".join(_sql_text(y) for y in sorted({str(y) for y in reference_years}))
         areas = f"SELECT DISTINCT {area} AS area FROM observations WHERE {answering}"
-        raw.execute(
-            f"CREATE TABLE scope AS SELECT * FROM ({areas}) CROSS JOIN (SELECT unnest([{years}]) AS period)"
-        )
+        periods = f"SELECT unnest([{years}]::VARCHAR[]) AS period"
+        raw.execute(f"CREATE TABLE scope AS SELECT * FROM ({areas}) CROSS JOIN ({periods})")
     return Context(con, questionnaire)
 
 
@@ -229,7 +229,8 @@ def findings(check: Check, ctx: Context) -> pa.Table:
             ctx.con.compile(check.findings(ctx).order_by(list(ORDER)))
         )
     relation = ctx.con.con.sql(sql)
-    return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+    table = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+    return table.cast(FINDINGS)  # DuckDB reads a literal such as 5000.0 as a decimal
 
 
 def validate(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
@@ -142,7 +142,7 @@ class Params:
             raise self.error(name, f"must list at least {minimum} value(s), not {list(value)!r}")
         return tuple(value)
 
-    def number(self, name: str, default: float | None = _MISSING, *, minimum: float = -math.inf) -> float:
+    def number(self, name: str, default: float = _MISSING, *, minimum: float = -math.inf) -> float:
         value = self._get(name, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise self.error(name, f"must be a finite number, not {value!r}")
@@ -260,11 +260,29 @@ class Context:
             condition &= t.value.notnull()
         return t.filter(condition)
 
-    def __getattr__(self, name: str) -> ir.Table:
-        """The tables of :data:`REFERENCE_TABLES` and ``scope``, by name: ``ctx.cells``, ``ctx.scope``."""
-        if name in (*REFERENCE_TABLES, "scope"):
-            return self.con.table(name)
-        raise AttributeError(name)
+    @property
+    def cells(self) -> ir.Table:
+        return self.con.table("cells")
+
+    @property
+    def units(self) -> ir.Table:
+        return self.con.table("units")
+
+    @property
+    def subregions(self) -> ir.Table:
+        return self.con.table("subregions")
+
+    @property
+    def iccs_tree(self) -> ir.Table:
+        return self.con.table("iccs_tree")
+
+    @property
+    def iccs_sizes(self) -> ir.Table:
+        return self.con.table("iccs_sizes")
+
+    @property
+    def scope(self) -> ir.Table:
+        return self.con.table("scope")
 
 
 # Tables of reference data every connection has (see ``validation.reference_tables``):
@@ -344,8 +362,3 @@ def emit(
         for name, value in out.items()
     }
     return t.select(**{name: typed[name].cast(FINDING_SCHEMA[name]) for name in FINDING_SCHEMA.names})
-
-
-def renamed(t: ir.Table, names: Iterable[str], suffix: str) -> dict[str, ir.Value]:
-    """Columns of ``t`` under new names (``value`` -> ``value_up``), to keep joined tables apart."""
-    return {f"{name}_{suffix}": t[name] for name in names}
