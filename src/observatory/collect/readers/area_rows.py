@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from observatory.collect.readers.base import ReadContext, RowView
+from abc import abstractmethod
+from collections.abc import Iterator
+
+from observatory.collect.readers.base import Item, ReadContext, Reader, RowView, row_views
+from observatory.collect.source import TextSource
 from observatory.model.area import Area
 from observatory.model.problem import Problem
 
@@ -29,3 +33,28 @@ def resolve_area(
         "unknown-area",
         f"{code!r} ({row[name_col]!r}) is not a UN M49 area, an ISO 3166 code or a known aggregate",
     )
+
+
+class AreaRowsReader(Reader):
+    """A reader whose rows name their area by a code column and a name column (SDG, World Bank).
+
+    Rows of known non-M49 aggregates are skipped with one warning per code; every other row goes to
+    :meth:`read_row` with its resolved area.
+    """
+
+    code_column: str
+    name_column: str
+    optional: tuple[str, ...] = ()
+
+    def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
+        aggregates: set[str] = set()
+        for view in row_views(source, self.required + self.optional):
+            area = resolve_area(view, ctx, self.code_column, self.name_column, aggregates)
+            if isinstance(area, Area):
+                yield from self.read_row(view, area)
+            elif area is not None:
+                yield area
+
+    @abstractmethod
+    def read_row(self, row: RowView, area: Area) -> Iterator[Item]:
+        """Observations and problems of one row whose area is known."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -125,6 +125,18 @@ def column_map(source: TextSource, wanted: tuple[str, ...]) -> dict[str, str]:
     """Map each wanted column name to the file's own spelling (headers match case-insensitively)."""
     by_fold = {h.casefold(): h for h in source.header}
     return {w: by_fold[w.casefold()] for w in wanted if w.casefold() in by_fold}
+
+
+def row_views(
+    source: TextSource, wanted: tuple[str, ...], clean: Callable[[str], str] | None = None
+) -> Iterator[RowView]:
+    """The file's data rows as :class:`RowView`s keyed by the wanted column names."""
+    cols = column_map(source, wanted)
+    for row_no, row in source.rows():
+        values = {k: row[v] for k, v in cols.items()}
+        if clean is not None:
+            values = {k: clean(v) for k, v in values.items()}
+        yield RowView(source, row_no, values)
 
 
 def parse_value(cell: Cell) -> float | Problem:

@@ -18,9 +18,9 @@ from observatory.collect.readers.base import (
     ReadContext,
     Reader,
     RowView,
-    column_map,
     parse_period,
     parse_value,
+    row_views,
 )
 from observatory.collect.source import TextSource
 from observatory.model.observation import (
@@ -46,9 +46,7 @@ class LongCsvReader(Reader):
     optional = ("dataflow", *(d for d in SERIES_DIMENSIONS if d != "variable"), "flags", *TEXTS)
 
     def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
-        cols = column_map(source, self.required + self.optional)
-        for row_no, row in source.rows():
-            view = RowView(source, row_no, {k: restore(row[v].strip()) for k, v in cols.items()})
+        for view in row_views(source, self.required + self.optional, clean=lambda v: restore(v.strip())):
             yield from self._row(view, ctx)
 
     def _row(self, row: RowView, ctx: ReadContext) -> Iterator[Item]:

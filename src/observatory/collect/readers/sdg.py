@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from observatory.catalog.unodc import slug
-from observatory.collect.readers.area_rows import resolve_area
+from observatory.collect.readers.area_rows import AreaRowsReader
 from observatory.collect.readers.base import (
     Item,
     ReadContext,
     Reader,
     RowView,
-    column_map,
     parse_period,
     parse_value,
+    row_views,
 )
 from observatory.collect.source import TextSource
 from observatory.model.area import Area
@@ -52,9 +52,11 @@ ESTIMATED_NATURE = {"e", "m", "g"}
 BREAKDOWNS = ("cause_of_death", "disability_status", "grounds_of_discrimination")
 
 
-class SdgReader(Reader):
+class SdgReader(AreaRowsReader):
     name = "un-sdg"
     dataflow = "UN_SDG"
+    code_column = "geo_area_m49"
+    name_column = "geo_area_name"
     required = (
         "indicator",
         "series_code",
@@ -66,18 +68,7 @@ class SdgReader(Reader):
     )
     optional = ("sex", "age", "nature", *BREAKDOWNS)
 
-    def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
-        cols = column_map(source, self.required + self.optional)
-        aggregates: set[str] = set()
-        for row_no, row in source.rows():
-            view = RowView(source, row_no, {k: row[v] for k, v in cols.items()})
-            area = resolve_area(view, ctx, "geo_area_m49", "geo_area_name", aggregates)
-            if isinstance(area, Area):
-                yield from self._row(view, area)
-            elif area is not None:
-                yield area
-
-    def _row(self, row: RowView, area: Area) -> Iterator[Item]:
+    def read_row(self, row: RowView, area: Area) -> Iterator[Item]:
         value = parse_value(row.cell("value"))
         period = parse_period(row.cell("year"))
         problems = [p for p in (value, period) if isinstance(p, Problem)]
@@ -135,9 +126,7 @@ class SdgSeriesMetadataReader(Reader):
     required = ("series_code", "indicator", "series_description")
 
     def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
-        cols = column_map(source, self.required)
-        for row_no, row in source.rows():
-            view = RowView(source, row_no, {k: row[v] for k, v in cols.items()})
+        for view in row_views(source, self.required):
             code, text = view["series_code"].strip(), view["series_description"].strip()
             if not code or not text:
                 column = "series_code" if not code else "series_description"

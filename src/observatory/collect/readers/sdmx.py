@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from observatory.collect.readers.base import BinaryReader, Item, ReadContext, Reader, column_map
+from observatory.collect.readers.base import BinaryReader, Item, ReadContext, Reader, row_views
 from observatory.collect.source import BinarySource, SourceKind, TextSource
 from observatory.model.observation import TOTAL, Flag, Observation, Provenance, SeriesKey, Unit
 from observatory.model.period import Period
@@ -152,11 +152,9 @@ class SdmxCsvReader(Reader):
     optional = (*(d for d, _ in DIMENSIONS), OBS_STATUS, CONF_STATUS, COMMENT)
 
     def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
-        cols = column_map(source, self.required + self.optional)
-        for row_no, row in source.rows():
-            values = {k: restore(row[v].strip()) for k, v in cols.items()}
-            flow = dataflow_id(values["DATAFLOW"]) or DEFAULT_DATAFLOW
-            yield from observations(Point(values, flow, source.name, row_no), ctx)
+        for view in row_views(source, self.required + self.optional, clean=lambda v: restore(v.strip())):
+            flow = dataflow_id(view["DATAFLOW"]) or DEFAULT_DATAFLOW
+            yield from observations(Point(view.values, flow, source.name, view.row), ctx)
 
 
 class SdmxMlReader(BinaryReader):

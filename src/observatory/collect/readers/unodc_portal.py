@@ -10,9 +10,9 @@ from observatory.collect.readers.base import (
     ReadContext,
     Reader,
     RowView,
-    column_map,
     parse_period,
     parse_value,
+    row_views,
 )
 from observatory.collect.source import TextSource
 from observatory.model.observation import TOTAL, Flag, Observation, Provenance, SeriesKey, Unit
@@ -62,10 +62,8 @@ class UnodcPortalReader(Reader):
     optional = ("Region", "Subregion", "Source")
 
     def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
-        cols = column_map(source, self.required + self.optional)
         codes = load_portal_codelist()
-        for row_no, row in source.rows():
-            view = RowView(source, row_no, {k: row[v] for k, v in cols.items()})
+        for view in row_views(source, self.required + self.optional):
             yield from self._row(view, codes, ctx)
 
     def _row(self, row: RowView, codes: PortalCodelist, ctx: ReadContext) -> Iterator[Item]:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from observatory.collect.readers.area_rows import resolve_area
+from observatory.collect.readers.area_rows import AreaRowsReader
 from observatory.collect.readers.base import (
     Item,
-    ReadContext,
-    Reader,
     RowView,
-    column_map,
     parse_period,
     parse_value,
 )
-from observatory.collect.source import TextSource
 from observatory.model.area import Area
 from observatory.model.observation import Flag, Observation, Provenance, SeriesKey, Unit
 from observatory.model.problem import Problem, Severity
@@ -22,23 +18,14 @@ from observatory.model.problem import Problem, Severity
 POPULATION = "population"
 
 
-class WorldBankPopulationReader(Reader):
+class WorldBankPopulationReader(AreaRowsReader):
     name = "worldbank-population"
     dataflow = "WB_WDI"
+    code_column = "Country Code"
+    name_column = "Country Name"
     required = ("Country Name", "Country Code", "Year", "Value")
 
-    def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
-        cols = column_map(source, self.required)
-        aggregates: set[str] = set()
-        for row_no, row in source.rows():
-            view = RowView(source, row_no, {k: row[v] for k, v in cols.items()})
-            area = resolve_area(view, ctx, "Country Code", "Country Name", aggregates)
-            if isinstance(area, Area):
-                yield from self._row(view, area)
-            elif area is not None:
-                yield area
-
-    def _row(self, row: RowView, area: Area) -> Iterator[Item]:
+    def read_row(self, row: RowView, area: Area) -> Iterator[Item]:
         value = parse_value(row.cell("Value"))
         period = parse_period(row.cell("Year"))
         problems = [p for p in (value, period) if isinstance(p, Problem)]
