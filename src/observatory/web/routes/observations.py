@@ -19,6 +19,7 @@ from observatory.model.classification import Scheme
 from observatory.model.observation import TOTAL, Unit
 from observatory.reports.export import ExportFormat, render
 from observatory.warehouse.query import ObservationFilter, query_observations
+from observatory.warehouse.release import COLUMNS
 from observatory.web.deps import AreasDep, PageDep, SchemeDep, StoreDep
 from observatory.web.links import page_links
 from observatory.web.lookups import area_codes
@@ -26,27 +27,7 @@ from observatory.web.schemas import ObservationPublic, ObservationsPublic
 
 router = APIRouter(prefix="/observations", tags=["observations"])
 
-EXPORT_COLUMNS = (
-    "dataflow",
-    "area",
-    "period",
-    "variable",
-    "sex",
-    "age",
-    "offence",
-    "status",
-    "citizenship",
-    "category",
-    "unit",
-    "value",
-    "flags",
-    "note",
-    "label",
-    "source",
-    "file_sha256",
-    "row",
-    "import_id",
-)
+EXPORT_COLUMNS = COLUMNS  # the release columns, in the same order as `observatory export`
 Values = Annotated[list[str] | None, Query()]
 _ICCS_SPELLING = re.compile(r"[\d.]+")
 
