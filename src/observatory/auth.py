@@ -56,6 +56,8 @@ class Action(StrEnum):
     request_changes = "request changes"
     validate = "validate"
     publish = "publish"
+    edit_correspondence = "propose or edit a correspondence table"
+    review_correspondence = "confirm, correct or dispute correspondence links"
 
 
 # What a focal point may do, for its own country only.
@@ -69,6 +71,7 @@ FOCAL_POINT_ACTIONS = frozenset(
         Action.submit,
         Action.check,
         Action.answer_query,
+        Action.edit_correspondence,
     }
 )
 # What a reviewer may do, for every country.
@@ -87,6 +90,8 @@ REVIEWER_ACTIONS = frozenset(
         Action.request_changes,
         Action.validate,
         Action.publish,
+        Action.edit_correspondence,
+        Action.review_correspondence,
     }
 )
 

@@ -135,6 +135,27 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
     ("outlier-subregion", W, "Outlier in sub-region", "Far from the values of the country's sub-region."),
     # Completeness
     ("missing-from-questionnaire", W, "Not answered", "A cell the questionnaire asks for has no value."),
+    # Correspondence tables (ICCS)
+    ("unknown-iccs-code", E, "Unknown ICCS code", "The cell is not an ICCS v1.0 code, or is malformed."),
+    (
+        "duplicate-national-code",
+        E,
+        "Duplicate national code",
+        "A national code appears with conflicting labels or texts, or twice for the same ICCS code.",
+    ),
+    (
+        "shares-do-not-sum-to-one",
+        E,
+        "Shares do not sum to one",
+        "The split shares of one national code do not add up to 1 (one link alone may carry less: partial).",
+    ),
+    ("empty-label", E, "Empty label", "A national offence has no label."),
+    (
+        "unmapped-national-offence",
+        W,
+        "Unmapped national offence",
+        "A national offence (or part of it) has no ICCS mapping; its count is reported as unmapped.",
+    ),
 )
 
 

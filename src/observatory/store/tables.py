@@ -414,3 +414,77 @@ class QueryMessageRow(Base):
     corrected_value: Mapped[float | None] = mapped_column(Float)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CorrespondenceRow(Base):
+    """One version of a country's correspondence table (national offences -> ICCS)."""
+
+    __tablename__ = "correspondences"
+    __table_args__ = (UniqueConstraint("country", "version", name="uq_correspondence_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    country: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    version: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("source_files.sha256"))
+
+
+class NationalOffenceRow(Base):
+    """An entry of a national offence list, in one correspondence version."""
+
+    __tablename__ = "national_offences"
+    __table_args__ = (UniqueConstraint("correspondence_id", "code", name="uq_national_offence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    correspondence_id: Mapped[int] = mapped_column(ForeignKey("correspondences.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(120))
+    label: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    legal_reference: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(10), default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class CorrespondenceLinkRow(Base):
+    """A national offence mapped to an ICCS code with a share, a review status and a comment."""
+
+    __tablename__ = "correspondence_links"
+    __table_args__ = (
+        UniqueConstraint("correspondence_id", "national_code", "iccs_code", name="uq_correspondence_link"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    correspondence_id: Mapped[int] = mapped_column(ForeignKey("correspondences.id"), index=True)
+    national_code: Mapped[str] = mapped_column(String(120))
+    iccs_code: Mapped[str] = mapped_column(String(6))
+    share: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float | None] = mapped_column(Float)
+    proposals: Mapped[str | None] = mapped_column(Text)  # the coder's top proposals (JSON), if drafted
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CorrespondenceChangeRow(Base):
+    """Every change of a link: who, when, what it was before and after, and why."""
+
+    __tablename__ = "correspondence_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    correspondence_id: Mapped[int] = mapped_column(ForeignKey("correspondences.id"), index=True)
+    national_code: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    previous_iccs_code: Mapped[str | None] = mapped_column(String(6))
+    iccs_code: Mapped[str | None] = mapped_column(String(6))
+    previous_share: Mapped[float | None] = mapped_column(Float)
+    share: Mapped[float | None] = mapped_column(Float)
+    previous_status: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str | None] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
