@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from observatory.cli import collection, data, reference, review, users
+from observatory.cli import coding, collection, correspondence, data, reference, review, users
 from observatory.cli.options import console, open_store, out, print_json, state
 from observatory.errors import ErrorEnvelope, ObservatoryError
 from observatory.settings import Settings
@@ -20,6 +20,8 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
 )
+reference.iccs_app.add_typer(correspondence.correspondence_app, name="correspondence")
+coding.register(reference.iccs_app)
 app.add_typer(reference.iccs_app, name="iccs")
 app.command("import")(data.import_command)
 app.command("publish")(data.publish_command)

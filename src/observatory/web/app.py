@@ -18,7 +18,15 @@ from fastapi.templating import Jinja2Templates
 from observatory.settings import Settings, get_settings
 from observatory.store.db import Store
 from observatory.web.errors import install_error_handlers
-from observatory.web.routes import API_PREFIX, api_router, collection, operation_id, pages, rounds
+from observatory.web.routes import (
+    API_PREFIX,
+    api_router,
+    collection,
+    correspondence,
+    operation_id,
+    pages,
+    rounds,
+)
 from observatory.web.routes.meta import package_version
 
 HERE = Path(__file__).resolve().parent
@@ -77,8 +85,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.templates = _templates()
     install_error_handlers(app)
     app.include_router(api_router())
-    for router in (rounds.router, rounds.focal_router, collection.router):
+    for router in (rounds.router, rounds.focal_router, collection.router, correspondence.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(correspondence.page_router)  # /iccs/review before /iccs/{code}
     app.include_router(pages.router)
     app.include_router(rounds.page_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

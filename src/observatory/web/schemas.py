@@ -531,3 +531,148 @@ class PublishPublic(BaseModel):
     inserted: int
     updated: int
     unchanged: int
+
+
+# -- ICCS index and correspondence tables -----------------------------------------------------------
+
+
+class IccsIndexHitPublic(BaseModel):
+    term: str
+    lang: str
+    code: str
+    title: str | None = Field(description="Title of the code; None for the index's errata codes.")
+    code_exists: bool
+
+
+class IccsIndexPublic(BaseModel):
+    data: list[IccsIndexHitPublic]
+    count: int
+    q: str
+
+
+class CorrespondenceInfoPublic(BaseModel):
+    id: int
+    country: str
+    name: str
+    version: str
+    created_at: datetime
+    created_by: str | None
+    offences: int
+    links: int
+    confirmed: int
+    file_sha256: str | None = None
+
+
+class CorrespondencesPublic(BaseModel):
+    data: list[CorrespondenceInfoPublic]
+    count: int
+
+
+class NationalOffencePublic(BaseModel):
+    code: str
+    label: str
+    description: str
+    legal_reference: str
+    language: str
+    valid_from: date | None
+    valid_to: date | None
+    kind: str = Field(description="one-to-one, many-to-one, one-to-many, partial or unmapped")
+
+
+class CorrespondenceLinkPublic(BaseModel):
+    national_code: str
+    iccs_code: str
+    share: float
+    status: str
+    comment: str
+    confidence: float | None
+
+
+class CorrespondencePublic(BaseModel):
+    info: CorrespondenceInfoPublic
+    offences: list[NationalOffencePublic]
+    links: list[CorrespondenceLinkPublic]
+
+
+class LinkChangePublic(BaseModel):
+    national_code: str
+    action: str
+    previous_iccs_code: str | None
+    iccs_code: str | None
+    previous_share: float | None
+    share: float | None
+    previous_status: str | None
+    status: str | None
+    comment: str
+    user: str | None
+    at: datetime
+
+
+class LinkChangesPublic(BaseModel):
+    data: list[LinkChangePublic]
+    count: int
+
+
+class LinkReview(BaseModel):
+    """A review action on the links of one national offence."""
+
+    iccs_code: str | None = Field(default=None, description="The code to map to (correct, propose).")
+    previous: str | None = Field(default=None, description="The ICCS code of the link to act on, if split.")
+    comment: str = ""
+
+
+class LinksPublic(BaseModel):
+    data: list[CorrespondenceLinkPublic]
+
+
+class QueueItemPublic(BaseModel):
+    national_code: str
+    label: str
+    description: str
+    iccs_code: str | None
+    confidence: float | None
+    status: str
+    proposals: list[dict[str, Any]]
+
+
+class QueuePublic(BaseModel):
+    data: list[QueueItemPublic]
+    count: int
+    threshold: float
+
+
+class ApplyRequest(BaseModel):
+    counts: dict[str, float] = Field(description="National code -> count.")
+    level: int | None = Field(default=None, ge=1, le=3, description="Aggregate to ICCS level 1-3.")
+
+
+class ApplyPublic(BaseModel):
+    iccs_counts: dict[str, float]
+    unmapped: dict[str, float]
+    total_in: float
+    total_mapped: float
+    problems: list[dict[str, Any]]
+
+
+class SectionCoveragePublic(BaseModel):
+    code: str
+    title: str
+    offences: int
+    offences_confirmed: int
+    counts: float | None = None
+    counts_confirmed: float | None = None
+    share_of_counts: float | None = None
+
+
+class CoveragePublic(BaseModel):
+    offences: int
+    mapped: int
+    confirmed: int
+    share_mapped: float
+    share_confirmed: float
+    counts_total: float | None = None
+    counts_mapped: float | None = None
+    counts_confirmed: float | None = None
+    share_counts_mapped: float | None = None
+    share_counts_confirmed: float | None = None
+    sections: list[SectionCoveragePublic]

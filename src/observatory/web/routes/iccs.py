@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from observatory.catalog.iccs import Language
+from observatory.iccs.index_search import search_index
 from observatory.iccs.texts import index_terms_for, texts_for
 from observatory.iccs.tree import category_detail, normalise_code, search
 from observatory.model.classification import Category, Scheme
@@ -16,6 +17,8 @@ from observatory.web.schemas import (
     IccsCategoryPublic,
     IccsCodeTitle,
     IccsDetailPublic,
+    IccsIndexHitPublic,
+    IccsIndexPublic,
     IccsSearchHitPublic,
     IccsSearchPublic,
 )
@@ -74,6 +77,30 @@ def iccs_search(
         lang=lang.value,
         q=q,
     )
+
+
+@router.get("/index", summary="Search the ICCS alphabetical index", response_model=IccsIndexPublic)
+def iccs_index(
+    scheme: SchemeDep,
+    store: StoreDep,
+    q: Annotated[str, Query(min_length=1, description="Words of an offence (any order).")],
+    lang: Annotated[Language | None, Query(description="Only index terms in this language.")] = None,
+    limit: Annotated[int, Query(ge=1, le=SEARCH_LIMIT_MAX)] = 50,
+) -> IccsIndexPublic:
+    """Alphabetical-index terms containing every word of ``q`` (loaded with ``observatory iccs load``)."""
+    hits = search_index(store, q, lang=lang.value if lang else None, limit=limit)
+    title_lang = lang.value if lang else "en"
+    data = [
+        IccsIndexHitPublic(
+            term=h.term,
+            lang=h.lang,
+            code=h.code,
+            title=scheme[h.code].title(title_lang) if h.code in scheme else None,
+            code_exists=h.code_exists,
+        )
+        for h in hits
+    ]
+    return IccsIndexPublic(data=data, count=len(data), q=q)
 
 
 @router.get("/{code}", summary="Get one ICCS category", response_model=IccsDetailPublic)

@@ -1,0 +1,283 @@
+"""The ICCS coder: proposes ICCS codes for a national offence label, with evidence and confidence.
+
+Scoring, per label (see ``docs/architecture.md``):
+
+1. *phrases*: every index term, inclusion, title, lexicon entry and confirmed label whose stems
+   overlap the label's scores ``cov_phrase^0.6 * cov_label^0.4`` (IDF-weighted coverage both ways)
+   times the weight of its kind; a code keeps its best phrase plus a little of its second;
+2. *BM25* over per-code documents (titles, inclusions, descriptions, notes, index terms, both
+   languages), normalised to the best code, adds a share;
+3. *exclusions*: an exclusion item the label matches demotes the excluding code and credits the
+   code it cites;
+4. *qualifiers* (``rules.py``): attempt, violence, serious/minor, negligent;
+5. *hierarchy*: a code's final score is its own plus 0.3 of its best child's, so a parent wins when
+   the evidence is spread over its children and a detailed code wins when its evidence is its own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+
+from observatory.catalog.iccs import load_iccs
+from observatory.errors import InvalidInput, NotFound
+from observatory.iccs.coder.calibration import DEFAULT, Platt
+from observatory.iccs.coder.knowledge import (
+    PHRASE_WEIGHT,
+    Phrase,
+    Sources,
+    build_phrases,
+    sources_from_files,
+    sources_from_store,
+)
+from observatory.iccs.coder.proposal import Evidence, EvidenceKind, Example, Proposal
+from observatory.iccs.coder.rules import QUALIFIER_WORDS, apply_rules
+from observatory.iccs.coder.text import Lang, parse_lang, stems, words
+from observatory.iccs.tree import normalise_code
+from observatory.model.classification import Scheme
+from observatory.store.db import Store
+
+BM25_K1, BM25_B = 1.2, 0.5
+BM25_SHARE = 0.35
+SECOND_PHRASE_SHARE = 0.15
+CHILD_SHARE = 0.3
+DETAIL_RATIO = 0.7
+DESCRIPTION_SHARE = 0.5
+MIN_PHRASE = 0.2
+EXCLUSION_MIN_COVERAGE = 0.9
+NEGATIONS = frozenset({"non", "no"})
+NEGATION_PENALTY = 0.5
+
+
+class Coder:
+    """Proposes ICCS codes; build it with :meth:`from_store` or :meth:`from_files`."""
+
+    def __init__(self, scheme: Scheme, sources: Sources, exclude_terms: Collection[str] = ()) -> None:
+        self.scheme = scheme
+        self.calibrator: Platt = DEFAULT
+        phrases, docs = build_phrases(scheme, sources, exclude_terms)
+        self.text_count = len(sources)
+        self._phrases: list[Phrase] = []
+        self._postings: dict[str, list[int]] = {}
+        self._doc_postings: dict[str, list[tuple[str, float]]] = {}
+        lengths = {code: sum(doc.values()) for code, doc in docs.items()}
+        self._avg_len = max(sum(lengths.values()) / max(len(lengths), 1), 1.0)
+        self._doc_len = lengths
+        n = len(docs)
+        for code, doc in docs.items():
+            for s, tf in doc.items():
+                self._doc_postings.setdefault(s, []).append((code, tf))
+        self._idf = {
+            s: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for s, p in self._doc_postings.items()
+        }
+        self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._ancestors = {cat.code: [a.code for a in scheme.ancestors(cat.code)] for cat in scheme}
+        self._by_level = sorted((cat.code for cat in scheme), key=len, reverse=True)
+        for phrase in phrases:
+            self._add_phrase(phrase)
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def from_store(
+        cls,
+        store: Store,
+        scheme: Scheme | None = None,
+        lang_texts: Sequence[str] = ("en", "es"),
+        *,
+        exclude_terms: Collection[str] = (),
+        require_texts: bool = True,
+    ) -> Coder:
+        """A coder knowing the ICCS texts and index loaded into ``store`` (``observatory iccs load``)."""
+        sources = sources_from_store(store, lang_texts)
+        if require_texts and not sources.texts:
+            raise NotFound(
+                "no ICCS texts in the store; load UNODC's files first: observatory iccs load "
+                "iccs_v1_0_long_original_en.csv iccs_v1_0_long_original_es.csv "
+                "iccs_v1_0_alphabetical_index_en.csv (or pass --texts FILE...)",
+                code="iccs-texts-missing",
+            )
+        return cls(scheme or load_iccs(), sources, exclude_terms)
+
+    @classmethod
+    def from_files(
+        cls, paths: Sequence[Path], scheme: Scheme | None = None, *, exclude_terms: Collection[str] = ()
+    ) -> Coder:
+        """A coder knowing UNODC's export files directly; ``exclude_terms`` are index terms left out."""
+        scheme = scheme or load_iccs()
+        return cls(scheme, sources_from_files(paths, scheme), exclude_terms)
+
+    def _add_phrase(self, phrase: Phrase) -> None:
+        pid = len(self._phrases)
+        self._phrases.append(phrase)
+        for s in phrase.stems:
+            self._postings.setdefault(s, []).append(pid)
+
+    def _weight(self, s: str) -> float:
+        return self._idf.get(s, self._unknown_idf)
+
+    # -- assisted mode --------------------------------------------------------------------------
+    def learn(self, examples: Iterable[Example]) -> int:
+        """Add confirmed mappings as evidence for similar labels later; returns how many were added."""
+        added = 0
+        for example in examples:
+            code = normalise_code(example.iccs_code, self.scheme)
+            lang = parse_lang(example.lang)
+            found = self._label_stems(example.label, lang)
+            if not found:
+                continue
+            self._add_phrase(Phrase(EvidenceKind.confirmed_mapping, example.label, code, lang, found))
+            added += 1
+        return added
+
+    # -- proposing ------------------------------------------------------------------------------
+    def _label_stems(self, text: str, lang: Lang) -> tuple[str, ...]:
+        kept = " ".join(w for w in words(text) if w not in QUALIFIER_WORDS)
+        return stems(kept, lang)
+
+    def _phrase_scores(
+        self, query: tuple[str, ...], share: float
+    ) -> tuple[dict[str, list[tuple[float, Phrase]]], list[tuple[float, Phrase]]]:
+        """Per code, matched phrases with their scores; and the matched exclusions."""
+        total = sum(self._weight(s) for s in query)
+        negated = bool(NEGATIONS.intersection(query))
+        matched: dict[int, float] = {}
+        for s in query:
+            w = self._weight(s)
+            for pid in self._postings.get(s, ()):
+                matched[pid] = matched.get(pid, 0.0) + w
+        by_code: dict[str, list[tuple[float, Phrase]]] = {}
+        exclusions: list[tuple[float, Phrase]] = []
+        for pid, m in matched.items():
+            phrase = self._phrases[pid]
+            cov_phrase = m / sum(self._weight(s) for s in phrase.stems)
+            cov_label = m / total
+            score = cov_phrase**0.6 * cov_label**0.4 * share
+            if negated != bool(NEGATIONS.intersection(phrase.stems)):
+                score *= NEGATION_PENALTY  # "Intentional homicide" is not "Non-intentional homicide"
+            if phrase.kind is EvidenceKind.exclusion:
+                if cov_phrase >= EXCLUSION_MIN_COVERAGE and cov_label >= 0.5:
+                    exclusions.append((score, phrase))
+                continue
+            if score >= MIN_PHRASE * share:
+                by_code.setdefault(phrase.code, []).append((score * PHRASE_WEIGHT[phrase.kind], phrase))
+        return by_code, exclusions
+
+    def _bm25(self, query: dict[str, float]) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for s, qw in query.items():
+            idf = self._weight(s)
+            for code, tf in self._doc_postings.get(s, ()):
+                norm = BM25_K1 * (1 - BM25_B + BM25_B * self._doc_len[code] / self._avg_len)
+                scores[code] = scores.get(code, 0.0) + qw * idf * tf * (BM25_K1 + 1) / (tf + norm)
+        best = max(scores.values(), default=0.0)
+        return {c: v / best for c, v in scores.items()} if best > 0 else {}
+
+    def propose(self, label: str, description: str = "", lang: str = "en", top: int = 3) -> list[Proposal]:
+        """The ``top`` most likely ICCS codes for a national offence label, best first."""
+        if not label or not label.strip():
+            raise InvalidInput("empty label: give the national offence's name", code="empty-label")
+        if top < 1:
+            raise InvalidInput(f"top must be at least 1, not {top}", code="invalid-top")
+        language = parse_lang(lang)
+        query = self._label_stems(label, language)
+        extra = tuple(s for s in self._label_stems(description, language) if s not in query)
+        own, evidence, exclusions = self._phrase_evidence(query, extra)
+        bm25_query = {s: 1.0 for s in query} | {s: DESCRIPTION_SHARE for s in extra}
+        for code, value in self._bm25(bm25_query).items():
+            own[code] = own.get(code, 0.0) + BM25_SHARE * value
+        self._apply_exclusions(exclusions, own, evidence)
+        for move in apply_rules(set(words(label + " " + description)), own):
+            evidence.setdefault(move.target, []).insert(
+                0, Evidence(EvidenceKind.qualifier, move.rule, move.source, round(move.score, 3))
+            )
+        final = self._aggregate(own)
+        ranked = sorted(final.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[:top]
+        confidences = self.calibrator.confidences([score for _, score in ranked])
+        return [
+            Proposal(
+                code,
+                self.scheme[code].title(language.value if language is not Lang.fr else "en"),
+                round(conf, 4),
+                evidence.get(code, []),
+                round(score, 4),
+            )
+            for (code, score), conf in zip(ranked, confidences, strict=True)
+        ]
+
+    def _phrase_evidence(
+        self, query: tuple[str, ...], extra: tuple[str, ...]
+    ) -> tuple[dict[str, float], dict[str, list[Evidence]], list[tuple[float, Phrase]]]:
+        """Each code's phrase score (best + a share of the second) and evidence; matched exclusions."""
+        evidence: dict[str, list[Evidence]] = {}
+        own: dict[str, float] = {}
+        phrase_hits, exclusions = self._phrase_scores(query, 1.0) if query else ({}, [])
+        if extra:
+            more, _ = self._phrase_scores(query + extra, DESCRIPTION_SHARE)
+            for code, hits in more.items():
+                phrase_hits.setdefault(code, []).extend(hits)
+        for code, hits in phrase_hits.items():
+            hits.sort(key=lambda h: -h[0])
+            own[code] = hits[0][0] + (SECOND_PHRASE_SHARE * hits[1][0] if len(hits) > 1 else 0.0)
+            evidence[code] = [Evidence(p.kind, p.text, p.code, round(s, 3)) for s, p in hits[:3]]
+        return own, evidence, exclusions
+
+    @staticmethod
+    def _apply_exclusions(
+        exclusions: list[tuple[float, Phrase]], own: dict[str, float], evidence: dict[str, list[Evidence]]
+    ) -> None:
+        """Demote each code whose exclusion the label matches; credit the code the exclusion cites."""
+        credit: dict[str, float] = {}
+        for score, phrase in exclusions:
+            if phrase.code in own:
+                own[phrase.code] *= 1 - 0.7 * score
+            evidence.setdefault(phrase.code, []).append(
+                Evidence(EvidenceKind.exclusion, phrase.text, phrase.code, -round(score, 3))
+            )
+            if phrase.cited:
+                if phrase.cited not in credit:
+                    evidence.setdefault(phrase.cited, []).insert(
+                        0, Evidence(EvidenceKind.exclusion, phrase.text, phrase.code, round(score, 3))
+                    )
+                credit[phrase.cited] = max(credit.get(phrase.cited, 0.0), score * PHRASE_WEIGHT[phrase.kind])
+        for code, value in credit.items():
+            own[code] = own.get(code, 0.0) + value
+
+    def _aggregate(self, own: dict[str, float]) -> dict[str, float]:
+        final = dict(own)
+        for code in self._by_level:
+            value = final.get(code)
+            if not value:
+                continue
+            parent = self.scheme[code].parent
+            if parent is not None:
+                lifted = own.get(parent, 0.0) + CHILD_SHARE * value
+                if lifted > final.get(parent, 0.0):
+                    final[parent] = lifted
+        # Prefer the most detailed code when its evidence is nearly as strong as its parent's.
+        for code in self._by_level:  # deepest first: a child is settled before its parent
+            children = [c.code for c in self.scheme.children(code) if final.get(c.code)]
+            if code in final and children:
+                best = max(final[c] for c in children)
+                if best >= DETAIL_RATIO * final[code]:
+                    final[code] = min(final[code], best * 0.99)
+        return final
+
+    def propose_many(
+        self, items: Iterable[tuple[str, str, str]], lang: str = "en", top: int = 3
+    ) -> Iterable[tuple[str, list[Proposal]]]:
+        """Batch mode over ``(code, label, description)`` items: yields each code with its proposals."""
+        for code, label, description in items:
+            yield code, self.propose(label, description, lang, top)
+
+    def calibrate(self, examples: Iterable[Example]) -> Platt:
+        """Refit the confidence model on labelled examples (first proposals against gold codes)."""
+        features: list[tuple[float, float]] = []
+        correct: list[bool] = []
+        for example in examples:
+            proposals = self.propose(example.label, example.description, example.lang, top=2)
+            second = proposals[1].score if len(proposals) > 1 else 0.0
+            features.append((proposals[0].score, proposals[0].score - second))
+            correct.append(proposals[0].iccs_code == normalise_code(example.iccs_code, self.scheme))
+        self.calibrator = Platt.fit(features, correct)
+        return self.calibrator
