@@ -51,6 +51,7 @@ fix: $(DEV_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/validation.py
+	$(BIN)/python benchmarks/iccs_coder.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

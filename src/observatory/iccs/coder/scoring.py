@@ -9,8 +9,10 @@ Scoring, per label (see ``docs/architecture.md``):
    languages), normalised to the best code, adds a share;
 3. *exclusions*: an exclusion item the label matches demotes the excluding code and credits the
    code it cites;
-4. *qualifiers* (``rules.py``): attempt, violence, serious/minor, negligent;
-5. *hierarchy*: a code's final score is its own plus 0.3 of its best child's, so a parent wins when
+4. *confirmed mappings* (``neighbours.py``): the nearest confirmed labels vote for their code
+   (``sim^2``) and lift the codes of their level-2 branch that the texts already support (``sim``);
+5. *qualifiers* (``rules.py``): attempt, violence, serious/minor, negligent...;
+6. *hierarchy*: a code's final score is its own plus 0.3 of its best child's, so a parent wins when
    the evidence is spread over its children and a detailed code wins when its evidence is its own.
 """
 
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from observatory.catalog.iccs import load_iccs
 from observatory.errors import InvalidInput, NotFound
-from observatory.iccs.coder.calibration import DEFAULT, Platt
+from observatory.iccs.coder.calibration import DEFAULT, Features, Logistic
 from observatory.iccs.coder.knowledge import (
     PHRASE_WEIGHT,
     Phrase,
@@ -31,6 +33,7 @@ from observatory.iccs.coder.knowledge import (
     sources_from_files,
     sources_from_store,
 )
+from observatory.iccs.coder.neighbours import Confirmed, Neighbour, Neighbours, trigrams
 from observatory.iccs.coder.proposal import Evidence, EvidenceKind, Example, Proposal
 from observatory.iccs.coder.rules import QUALIFIER_WORDS, apply_rules
 from observatory.iccs.coder.text import Lang, parse_lang, stems, words
@@ -48,6 +51,12 @@ MIN_PHRASE = 0.2
 EXCLUSION_MIN_COVERAGE = 0.9
 NEGATIONS = frozenset({"non", "no"})
 NEGATION_PENALTY = 0.5
+NEIGHBOUR_WEIGHT = 1.5  # a confirmed label's vote for its code is NEIGHBOUR_WEIGHT * sim^2
+BRANCH_WEIGHT = 0.6  # ... and for its branch's supported codes, BRANCH_WEIGHT * sim (relative)
+LEAVE_ONE_OUT_MAX = 200
+PHRASE_KINDS = frozenset(
+    {EvidenceKind.index_term, EvidenceKind.lexicon, EvidenceKind.title, EvidenceKind.inclusion}
+)
 
 
 class Coder:
@@ -55,7 +64,10 @@ class Coder:
 
     def __init__(self, scheme: Scheme, sources: Sources, exclude_terms: Collection[str] = ()) -> None:
         self.scheme = scheme
-        self.calibrator: Platt = DEFAULT
+        self.calibrator: Logistic = DEFAULT
+        self._neighbours = Neighbours()
+        self._calibration: list[tuple[Features, bool]] = []
+        self._stale = False
         phrases, docs = build_phrases(scheme, sources, exclude_terms)
         self.text_count = len(sources)
         self._phrases: list[Phrase] = []
