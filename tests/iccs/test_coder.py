@@ -107,3 +107,32 @@ def test_list_without_required_columns_is_a_located_error(tmp_path: Path) -> Non
     with pytest.raises(InvalidInput, match="missing column") as info:
         read_list(bad)
     assert info.value.location is not None and info.value.location.row == 1
+
+
+def test_learn_on_similar_labels_changes_an_unseen_siblings_proposal(coder_files: list[Path]) -> None:
+    coder = Coder.from_files(coder_files)
+    unseen = "Tampering with a parked motor car at night"
+    before = coder.propose(unseen)[0].iccs_code
+    coder.learn([Example("Tampering with a parked motor car", "0509"), Example("Car tampering", "0509")])
+    best = coder.propose(unseen)[0]
+    assert before != "0509"
+    assert best.iccs_code == "0509"
+    assert best.evidence[0].kind is EvidenceKind.confirmed_mapping
+
+
+def test_confidence_is_calibrated_on_a_held_out_index_slice(coder_files: list[Path]) -> None:
+    import csv
+
+    from observatory.iccs.coder.evaluate import IndexSplit, index_split
+
+    with coder_files[2].open(encoding="utf-8") as f:
+        rows = [(r["term"], r["iccs_code"]) for r in csv.DictReader(f)]
+    coder = Coder.from_files(
+        coder_files, exclude_terms=[t for t, _ in rows if index_split(t) is not IndexSplit.knowledge]
+    )
+    known = {cat.code for cat in coder.scheme}
+    split = {s: [Example(t, c) for t, c in rows if c in known and index_split(t) is s] for s in IndexSplit}
+    coder.calibrate(split[IndexSplit.calibration])
+    result = evaluate(coder, split[IndexSplit.test])
+    mean = sum(result.confidences) / len(result.confidences)
+    assert abs(mean - result.top1["detailed"]) < 0.1

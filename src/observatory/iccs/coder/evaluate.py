@@ -107,6 +107,8 @@ class Evaluation:
     top3: dict[str, float] = field(default_factory=dict)
     ece: float = 0.0
     mistakes: list[dict[str, str]] = field(default_factory=list)
+    confidences: list[float] = field(default_factory=list)  # of each first proposal
+    correct: list[bool] = field(default_factory=list)  # ... and whether it was the gold code
 
     def to_dict(self) -> dict[str, Any]:
         return {"count": self.count, "top1": self.top1, "top3": self.top3, "ece": round(self.ece, 4)}
@@ -139,4 +141,6 @@ def evaluate(coder: Coder, examples: Iterable[Example], lang: Lang | str | None 
         {k: round(v / n, 4) for k, v in hits3.items()},
         expected_calibration_error(confidences, correct),
         mistakes,
+        confidences,
+        correct,
     )

@@ -41,6 +41,7 @@ class Confirmed:
     stems: frozenset[str]
     grams: frozenset[str]
     description: frozenset[str]
+    description_text: str = ""
 
 
 @dataclass(frozen=True)

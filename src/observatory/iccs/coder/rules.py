@@ -21,9 +21,8 @@ ATTEMPT = _word_set(
 )
 VIOLENCE = _word_set(
     "violence violent violently violencia violenta violento violentos intimidation intimidacion "
-    "intimidatorio armed armado armada arme armee armes threats menaces amenazas aggravated "
-    "aggravee aggrave calificado calificada agravado agravada"
-)
+    "intimidatorio armed armado armada arme armee armes threats menaces amenazas"
+)  # not "aggravated": an aggravated theft (vehicle taking, burglary) is still a theft
 SERIOUS = _word_set(
     "serious grievous aggravated grave graves gravisimas gravisima calificado calificada agravado "
     "agravada aggrave aggravee aggraves severe"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from observatory.catalog.iccs import load_iccs
 from observatory.errors import InvalidInput, NotFound
-from observatory.iccs.coder.calibration import DEFAULT, Features, Logistic
+from observatory.iccs.coder.calibration import DEFAULT, Features, Logistic, features_of
 from observatory.iccs.coder.knowledge import (
     PHRASE_WEIGHT,
     Phrase,
@@ -51,12 +51,11 @@ MIN_PHRASE = 0.2
 EXCLUSION_MIN_COVERAGE = 0.9
 NEGATIONS = frozenset({"non", "no"})
 NEGATION_PENALTY = 0.5
-NEIGHBOUR_WEIGHT = 1.5  # a confirmed label's vote for its code is NEIGHBOUR_WEIGHT * sim^2
-BRANCH_WEIGHT = 0.6  # ... and for its branch's supported codes, BRANCH_WEIGHT * sim (relative)
+NEIGHBOUR_WEIGHT = 1.5  # a confirmed label's vote for its code is NEIGHBOUR_WEIGHT * closeness^2
+BRANCH_WEIGHT = 0.6  # ... and for its branch's supported codes, BRANCH_WEIGHT * closeness (relative)
+NEIGHBOUR_FLOOR = 0.4  # closeness = (sim - floor) / (1 - floor): loose neighbours do not vote
 LEAVE_ONE_OUT_MAX = 200
-PHRASE_KINDS = frozenset(
-    {EvidenceKind.index_term, EvidenceKind.lexicon, EvidenceKind.title, EvidenceKind.inclusion}
-)
+LEAVE_ONE_OUT_SHARE = 3.0  # the leave-one-out slice weighs this many times the index slice
 
 
 class Coder:
@@ -130,7 +129,11 @@ class Coder:
 
     # -- assisted mode --------------------------------------------------------------------------
     def learn(self, examples: Iterable[Example]) -> int:
-        """Add confirmed mappings as evidence for similar labels later; returns how many were added."""
+        """Add confirmed mappings as evidence for similar labels later; returns how many were added.
+
+        The confidence model is refitted (lazily, at the next proposal) with a leave-one-out pass
+        over the confirmed mappings.
+        """
         added = 0
         for example in examples:
             code = normalise_code(example.iccs_code, self.scheme)
@@ -138,14 +141,28 @@ class Coder:
             found = self._label_stems(example.label, lang)
             if not found:
                 continue
-            self._add_phrase(Phrase(EvidenceKind.confirmed_mapping, example.label, code, lang, found))
+            self._neighbours.add(
+                Confirmed(
+                    example.label,
+                    code,
+                    lang,
+                    frozenset(found),
+                    trigrams(self._kept(example.label)),
+                    frozenset(self._label_stems(example.description, lang)),
+                    example.description,
+                )
+            )
             added += 1
+        self._stale = self._stale or added > 0
         return added
 
     # -- proposing ------------------------------------------------------------------------------
+    @staticmethod
+    def _kept(text: str) -> str:
+        return " ".join(w for w in words(text) if w not in QUALIFIER_WORDS)
+
     def _label_stems(self, text: str, lang: Lang) -> tuple[str, ...]:
-        kept = " ".join(w for w in words(text) if w not in QUALIFIER_WORDS)
-        return stems(kept, lang)
+        return stems(self._kept(text), lang)
 
     def _phrase_scores(
         self, query: tuple[str, ...], share: float
@@ -191,21 +208,11 @@ class Coder:
             raise InvalidInput("empty label: give the national offence's name", code="empty-label")
         if top < 1:
             raise InvalidInput(f"top must be at least 1, not {top}", code="invalid-top")
+        if self._stale:
+            self._refit()
         language = parse_lang(lang)
-        query = self._label_stems(label, language)
-        extra = tuple(s for s in self._label_stems(description, language) if s not in query)
-        own, evidence, exclusions = self._phrase_evidence(query, extra)
-        bm25_query = {s: 1.0 for s in query} | {s: DESCRIPTION_SHARE for s in extra}
-        for code, value in self._bm25(bm25_query).items():
-            own[code] = own.get(code, 0.0) + BM25_SHARE * value
-        self._apply_exclusions(exclusions, own, evidence)
-        for move in apply_rules(set(words(label + " " + description)), own):
-            evidence.setdefault(move.target, []).insert(
-                0, Evidence(EvidenceKind.qualifier, move.rule, move.source, round(move.score, 3))
-            )
-        final = self._aggregate(own)
-        ranked = sorted(final.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[:top]
-        confidences = self.calibrator.confidences([score for _, score in ranked])
+        ordered, evidence, features = self._rank(label, description, language, top)
+        confidences = self.calibrator.confidences(features)
         return [
             Proposal(
                 code,
@@ -214,8 +221,65 @@ class Coder:
                 evidence.get(code, []),
                 round(score, 4),
             )
-            for (code, score), conf in zip(ranked, confidences, strict=True)
+            for (code, score), conf in zip(ordered[:top], confidences, strict=True)
         ]
+
+    def _rank(
+        self, label: str, description: str, language: Lang, top: int, exclude: int | None = None
+    ) -> tuple[list[tuple[str, float]], dict[str, list[Evidence]], list[Features]]:
+        """Every scored code best first, the evidence, and the features of the ``top`` first."""
+        query = self._label_stems(label, language)
+        extra = tuple(s for s in self._label_stems(description, language) if s not in query)
+        own, evidence, exclusions = self._phrase_evidence(query, extra)
+        bm25_query = {s: 1.0 for s in query} | {s: DESCRIPTION_SHARE for s in extra}
+        for code, value in self._bm25(bm25_query).items():
+            own[code] = own.get(code, 0.0) + BM25_SHARE * value
+        self._apply_exclusions(exclusions, own, evidence)
+        near: list[Neighbour] = []
+        if self._neighbours:
+            near = self._neighbours.nearest(
+                frozenset(query),
+                trigrams(self._kept(label)),
+                frozenset(query + extra) if description else frozenset(),
+                language,
+                exclude,
+            )
+            self._apply_neighbours(near, own, evidence)
+        for move in apply_rules(set(words(label + " " + description)), own):
+            evidence.setdefault(move.target, []).insert(
+                0, Evidence(EvidenceKind.qualifier, move.rule, move.source, round(move.score, 3))
+            )
+        final = self._aggregate(own)
+        ordered = sorted(final.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+        return ordered, evidence, features_of(ordered, top, evidence, near)
+
+    @staticmethod
+    def _apply_neighbours(
+        near: list[Neighbour], own: dict[str, float], evidence: dict[str, list[Evidence]]
+    ) -> None:
+        """Votes of the nearest confirmed labels: for their code, and for their branch's supported codes."""
+        exact: dict[str, Neighbour] = {}
+        branch: dict[str, float] = {}
+        for n in near:
+            if n.similarity <= NEIGHBOUR_FLOOR:
+                continue
+            closeness = (n.similarity - NEIGHBOUR_FLOOR) / (1 - NEIGHBOUR_FLOOR)
+            n = Neighbour(closeness, n.item)
+            code = n.item.code
+            if code not in exact:
+                exact[code] = n
+            branch[code[:4]] = max(branch.get(code[:4], 0.0), n.similarity)
+        for prefix, sim in branch.items():
+            members = [c for c in own if c.startswith(prefix)]
+            best = max((own[c] for c in members), default=0.0)
+            for c in members:
+                own[c] += BRANCH_WEIGHT * sim * own[c] / best
+        for code, n in exact.items():
+            vote = NEIGHBOUR_WEIGHT * n.similarity**2
+            own[code] = own.get(code, 0.0) + vote
+            evidence.setdefault(code, []).insert(
+                0, Evidence(EvidenceKind.confirmed_mapping, n.item.label, code, round(vote, 3))
+            )
 
     def _phrase_evidence(
         self, query: tuple[str, ...], extra: tuple[str, ...]
@@ -282,14 +346,32 @@ class Coder:
         for code, label, description in items:
             yield code, self.propose(label, description, lang, top)
 
-    def calibrate(self, examples: Iterable[Example]) -> Platt:
+    def calibrate(self, examples: Iterable[Example]) -> Logistic:
         """Refit the confidence model on labelled examples (first proposals against gold codes)."""
-        features: list[tuple[float, float]] = []
-        correct: list[bool] = []
+        self._calibration = []
         for example in examples:
-            proposals = self.propose(example.label, example.description, example.lang, top=2)
-            second = proposals[1].score if len(proposals) > 1 else 0.0
-            features.append((proposals[0].score, proposals[0].score - second))
-            correct.append(proposals[0].iccs_code == normalise_code(example.iccs_code, self.scheme))
-        self.calibrator = Platt.fit(features, correct)
+            language = parse_lang(example.lang)
+            ordered, _, features = self._rank(example.label, example.description, language, 1)
+            gold = normalise_code(example.iccs_code, self.scheme)
+            if features:
+                self._calibration.append((features[0], ordered[0][0] == gold))
+        self._refit()
         return self.calibrator
+
+    def _refit(self) -> None:
+        """Fit on the calibration examples plus a leave-one-out pass over the confirmed mappings."""
+        self._stale = False
+        loo: list[tuple[Features, bool]] = []
+        items = self._neighbours.items
+        step = max(1, math.ceil(len(items) / LEAVE_ONE_OUT_MAX))
+        for index in range(0, len(items), step):
+            item = items[index]
+            ordered, _, features = self._rank(item.label, item.description_text, item.lang, 1, index)
+            if features:
+                loo.append((features[0], ordered[0][0] == item.code))
+        rows = self._calibration + loo
+        if not rows:
+            return
+        share = LEAVE_ONE_OUT_SHARE * max(len(self._calibration), 1) / len(loo) if loo else 1.0
+        weights = [1.0] * len(self._calibration) + [share] * len(loo)
+        self.calibrator = Logistic.fit([f for f, _ in rows], [c for _, c in rows], weights)
