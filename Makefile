@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/validation.py
 	$(BIN)/python benchmarks/iccs_coder.py
+	$(BIN)/python benchmarks/homicide_aggregates.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

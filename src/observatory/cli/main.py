@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from observatory.cli import coding, collection, correspondence, data, reference, review, users
+from observatory.cli.indicators import indicators_app
 from observatory.cli.options import console, open_store, out, print_json, state
 from observatory.errors import ErrorEnvelope, ObservatoryError
 from observatory.settings import Settings
@@ -36,6 +37,7 @@ app.command("validate")(collection.validate_command)
 app.command("submit")(collection.submit_command)
 app.add_typer(review.submission_app, name="submission")
 app.add_typer(review.review_app, name="review")
+app.add_typer(indicators_app, name="indicators")
 
 
 @app.callback(invoke_without_command=True)

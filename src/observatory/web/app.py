@@ -23,6 +23,7 @@ from observatory.web.routes import (
     api_router,
     collection,
     correspondence,
+    indicators,
     operation_id,
     pages,
     rounds,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(api_router())
     for router in (rounds.router, rounds.focal_router, collection.router, correspondence.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(indicators.router, prefix=API_PREFIX)
     app.include_router(correspondence.page_router)  # /iccs/review before /iccs/{code}
     app.include_router(pages.router)
     app.include_router(rounds.page_router)

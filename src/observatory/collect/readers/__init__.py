@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from observatory.collect.readers.base import BinaryReader, Reader
 from observatory.collect.readers.long_csv import LongCsvReader
+from observatory.collect.readers.owid import OwidHomicideReader
 from observatory.collect.readers.sdg import SdgReader, SdgSeriesMetadataReader
 from observatory.collect.readers.sdmx import SdmxCsvReader, SdmxMlReader
 from observatory.collect.readers.unodc_portal import UnodcPortalReader
@@ -20,6 +21,7 @@ READERS: list[Reader] = [
     SdgReader(),
     SdgSeriesMetadataReader(),
     WorldBankPopulationReader(),
+    OwidHomicideReader(),
     SdmxCsvReader(),
     LongCsvReader(),
 ]

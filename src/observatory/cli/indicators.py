@@ -1,0 +1,155 @@
+"""``observatory indicators``: list the registry, compute an indicator, explain one figure."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from observatory.catalog.indicators import load_indicators
+from observatory.cli.data import area_code
+from observatory.cli.options import JsonOpt, open_store, out, print_json
+from observatory.errors import InvalidInput
+from observatory.indicators.compute import compute, population_rows
+from observatory.indicators.explain import explain
+from observatory.model.aggregate import AggregateLevel
+from observatory.model.indicator import IndicatorUnit
+from observatory.reports.export import ExportFormat, render
+from observatory.store.db import Store
+
+indicators_app = typer.Typer(help="Indicators: list, compute and explain.", no_args_is_help=True)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def _aggregate(
+    store: Store, indicator_id: str, level: AggregateLevel, year: int | None
+) -> list[dict[str, Any]]:
+    """World or regional aggregates of a per-100,000 rate (``observatory.indicators.aggregates``)."""
+    try:
+        module = importlib.import_module("observatory.indicators.aggregates")
+    except ModuleNotFoundError:
+        module = None
+    function = getattr(module, "aggregate", None)
+    if function is None:
+        raise InvalidInput(
+            "aggregates are not available yet: compute country values without --aggregate",
+            code="aggregates-unavailable",
+        )
+    values = compute(store, indicator_id)  # every year: imputation needs the neighbours
+    if values.indicator.unit is not IndicatorUnit.RATE_PER_100K or values.indicator.disaggregations:
+        raise InvalidInput(
+            f"indicator {indicator_id!r} is in {values.indicator.unit.value}: only rates per 100,000 "
+            "without disaggregations can be aggregated",
+            code="aggregate-unsupported",
+        )
+    rates = [
+        {"area": r["area"], "year": r["year"], "value": r["value"]}
+        for r in values.rows
+        if r["value"] is not None
+    ]
+    found = function(rates, level=level, population=population_rows(store), years=[year] if year else None)
+    return [
+        {
+            "indicator": indicator_id,
+            "area": a.area,
+            "year": a.year,
+            "value": a.value,
+            "lower": a.lower,
+            "upper": a.upper,
+            "coverage": a.coverage,
+            "flags": ",".join(sorted(str(f) for f in a.flags)),
+        }
+        for a in found
+    ]
+
+
+@indicators_app.command("list")
+def list_command(as_json: JsonOpt = False) -> None:
+    """List the indicators of the registry."""
+    registry = load_indicators()
+    if as_json:
+        print_json([i.to_dict() for i in registry.values()])
+        return
+    table = Table("id", "name", "unit", "by", "reference")
+    for i in registry.values():
+        table.add_row(i.id, i.name, i.unit.value, ", ".join(i.disaggregations), i.reference or "")
+    out.print(table)
+
+
+@indicators_app.command("compute")
+def compute_command(
+    indicator: Annotated[str, typer.Argument(help="Indicator id (see `observatory indicators list`).")],
+    area: Annotated[str | None, typer.Option("--area", "-a", help="ISO alpha-3 or M49 code.")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="One year.")] = None,
+    aggregate: Annotated[
+        AggregateLevel | None, typer.Option("--aggregate", help="World or regional aggregates.")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.csv,
+) -> None:
+    """Compute an indicator for every area and year (or one), with its flags."""
+    store = open_store()
+    try:
+        if aggregate is not None:
+            rows: list[dict[str, Any]] = _aggregate(store, indicator, aggregate, year)
+            columns = ["indicator", "area", "year", "value", "lower", "upper", "coverage", "flags"]
+            payload: Any = {"indicator": indicator, "aggregate": aggregate.value, "data": rows}
+        else:
+            values = compute(store, indicator, area=area_code(area) if area else None, year=year)
+            rows, columns, payload = values.rows, values.columns, values.to_dict()
+    finally:
+        store.dispose()
+    if fmt is OutputFormat.json:
+        print_json(payload)
+        return
+    shown = [c for c in columns or () if c not in {"numerator", "denominator"}]
+    sys.stdout.write(render(rows, ExportFormat.csv, shown or None).decode("utf-8"))
+
+
+@indicators_app.command("explain")
+def explain_command(
+    indicator: Annotated[str, typer.Argument(help="Indicator id.")],
+    area: Annotated[str, typer.Option("--area", "-a", help="ISO alpha-3 or M49 code.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="The year.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Explain one figure: formula, input observations (file SHA-256 and row), flags, release."""
+    store = open_store()
+    try:
+        story = explain(store, indicator, area=area_code(area), year=year)
+    finally:
+        store.dispose()
+    if as_json:
+        print_json(story)
+        return
+    out.print(f"[bold]{story['indicator']}[/bold] {story['area']} {story['year']}: {story['name']}")
+    out.print(f"formula: {escape(story['formula'])}  (release {story['release']['number']})")
+    for value in story["values"]:
+        out.print(
+            f"  value {value['value']}  numerator {value['numerator']}  denominator {value['denominator']}"
+            f"  {value['flags']}"
+        )
+    table = Table("role", "variable", "key", "value", "flags", "file sha256", "row")
+    for role, rows in story["inputs"].items():
+        for r in rows:
+            key = ".".join(str(r[d]) for d in ("sex", "age", "offence", "status", "citizenship", "category"))
+            table.add_row(
+                role,
+                r["variable"],
+                key,
+                str(r["value"]),
+                r["flags"] or "",
+                r["file_sha256"][:12],
+                str(r["row"]),
+            )
+    out.print(table)
+    for caveat in story["caveats"]:
+        out.print(f"caveat: {escape(caveat)}")

@@ -1,0 +1,1 @@
+"""Indicators: declarative formulas over published observations, compiled to ibis expressions."""
