@@ -82,7 +82,7 @@ def compute(
     """One indicator on the latest release, optionally for one area (platform code) and one year."""
     indicator = get_indicator(indicator_id)
     table, release = release_table(store)
-    with warehouse._lock:  # one DuckDB connection per release, shared with the observation queries
+    with warehouse.RELEASE_LOCK:  # one DuckDB connection per release, shared with the observation queries
         rows = compute_table(indicator, restrict(table, area, year))
     return IndicatorValues(indicator=indicator, release=release, rows=rows)
 
@@ -97,6 +97,6 @@ def population_rows(store: Store, *, year: int | None = None) -> list[dict[str, 
         numerator=POPULATION,
         unit=IndicatorUnit.COUNT,
     )
-    with warehouse._lock:
+    with warehouse.RELEASE_LOCK:
         rows = compute_table(series, restrict(table, None, year))
     return [{"area": r["area"], "year": r["year"], "population": r["value"]} for r in rows]

@@ -37,7 +37,7 @@ def explain(store: Store, indicator_id: str, *, area: str, year: int) -> dict[st
     indicator = get_indicator(indicator_id)
     table, release = release_table(store)
     scope = restrict(table, area, year)
-    with warehouse._lock:
+    with warehouse.RELEASE_LOCK:
         values = compute_table(indicator, scope)
         inputs: dict[str, list[dict[str, Any]]] = {}
         parts = {"numerator": indicator.numerator, "denominator": indicator.denominator}

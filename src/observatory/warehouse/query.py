@@ -22,7 +22,8 @@ from observatory.store.db import Store
 from observatory.warehouse.release import latest_release
 
 ORDER = ("area", "variable", *SERIES_DIMENSIONS[1:], "period")
-_lock = threading.Lock()
+# DuckDB connections are not thread-safe: every query on a release table holds this lock.
+RELEASE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def release_table(store: Store, release: Release | None = None) -> tuple[Table, 
             code="no-release",
         )
     path = Path(store.settings.resolved_data_dir) / chosen.path
-    with _lock:
+    with RELEASE_LOCK:
         return _table(str(path)), chosen
 
 
@@ -106,7 +107,7 @@ def query_observations(
 ) -> ObservationPage:
     table, release = release_table(store)
     expr = observations_expr(table, flt)
-    with _lock:
+    with RELEASE_LOCK:
         count = int(expr.count().execute())
         page = expr.limit(limit, offset=offset) if limit is not None else expr
         data = page.drop("year").to_pyarrow().to_pylist()
@@ -122,6 +123,6 @@ def query_observations(
 
 def area_series(store: Store, area: str) -> list[dict[str, Any]]:
     table, _ = release_table(store)
-    with _lock:
+    with RELEASE_LOCK:
         rows: list[dict[str, Any]] = series_expr(table, area).to_pyarrow().to_pylist()
     return rows
