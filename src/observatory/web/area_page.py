@@ -28,6 +28,7 @@ from observatory.web.charts import (
     area_charts,
     provenance,
 )
+from observatory.web.indicator_page import AreaIndicator, area_indicators
 from observatory.web.links import series_links
 from observatory.web.lookups import published_series
 
@@ -100,6 +101,7 @@ class AreaView:
     charts: list[ChartView] = field(default_factory=list)
     series: list[SeriesRow] = field(default_factory=list)
     dataflows: list[str] = field(default_factory=list)
+    indicators: list[AreaIndicator] = field(default_factory=list)
 
     @property
     def groups(self) -> list[SeriesGroup]:
@@ -202,4 +204,5 @@ def area_view(store: Store, catalog: AreaCatalog, scheme: Scheme, area: Area) ->
         known = concept_names(session)
     view.series = series_rows(area.code, series, rows, scheme, known)
     view.dataflows = sorted({s.dataflow for s in view.series})
+    view.indicators = area_indicators(store, area.code)
     return view

@@ -1,4 +1,4 @@
-"""The HTML pages: home, areas, one area with its charts, the ICCS tree and categories, the API."""
+"""The HTML pages: home, areas, one area with its charts, indicators, the ICCS tree, the API."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from observatory.catalog.areas import AreaCatalog
 from observatory.catalog.dataflows import DATAFLOWS
 from observatory.catalog.iccs import Language
+from observatory.catalog.indicators import get_indicator, load_indicators
 from observatory.iccs.texts import index_terms_for, texts_for
 from observatory.iccs.tree import category_detail, normalise_code, search
 from observatory.model.area import Area
 from observatory.web.area_page import area_view
 from observatory.web.deps import AreasDep, SchemeDep, StoreDep, TemplatesDep
+from observatory.web.indicator_page import indicator_view, unit_label
 from observatory.web.lookups import find_area
 from observatory.web.summary import release_summary
 
@@ -108,6 +110,33 @@ def area_page(
     view = area_view(store, catalog, scheme, area)
     context = {"view": view, "dataflows": DATAFLOWS}
     return templates.TemplateResponse(request, "area.html", context)
+
+
+@router.get("/indicators")
+def indicators_index(request: Request, templates: TemplatesDep) -> Response:
+    """The indicator registry: definitions, formulas, units, references and caveats."""
+    registry = list(load_indicators().values())
+    context = {"indicators": registry, "units": {i.id: unit_label(i) for i in registry}}
+    return templates.TemplateResponse(request, "indicators.html", context)
+
+
+@router.get("/indicators/{indicator_id}")
+def indicator_page(
+    request: Request,
+    indicator_id: str,
+    store: StoreDep,
+    catalog: AreasDep,
+    templates: TemplatesDep,
+    area: Annotated[str | None, Query()] = None,
+    sort: Annotated[str, Query(pattern="^(name|value)$")] = "name",
+) -> Response:
+    """One indicator: its definition, the latest value per area, and with ``?area=`` that area's series
+    with the explanation of its latest value."""
+    indicator = get_indicator(indicator_id)
+    code = find_area(catalog, area).code if area else None
+    view = indicator_view(store, catalog, indicator, area=code, sort=sort)
+    context = {"view": view, "sort": sort}
+    return templates.TemplateResponse(request, "indicator.html", context)
 
 
 @router.get("/iccs")
