@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validation.py
 	$(BIN)/python benchmarks/iccs_coder.py
 	$(BIN)/python benchmarks/homicide_aggregates.py
+	$(BIN)/python benchmarks/indicators.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
