@@ -136,3 +136,50 @@ def test_confidence_is_calibrated_on_a_held_out_index_slice(coder_files: list[Pa
     result = evaluate(coder, split[IndexSplit.test])
     mean = sum(result.confidences) / len(result.confidences)
     assert abs(mean - result.top1["detailed"]) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("label", "lang", "code"),
+    [
+        ("Burglary of a house", "en", "05012"),
+        ("Burglary of commercial premises", "en", "05011"),
+        ("Theft of a motor car", "en", "050211"),
+        ("Possession of cannabis for personal use", "en", "060111"),
+        ("Supplying controlled drugs", "en", "060121"),
+        ("Carrying a knife in public", "en", "090112"),
+        ("Criminal damage to a car", "en", "05042"),
+        ("Robo con fuerza en vivienda", "es", "05012"),
+        ("Robo con intimidación en la vía pública", "es", "040111"),
+        ("Hurto de bicicleta", "es", "050229"),
+        ("Tenencia de drogas para consumo personal", "es", "060111"),
+        ("Lesiones leves", "es", "020112"),
+        ("Amenazas de muerte", "es", "020121"),
+        ("Homicidio culposo en accidente de tránsito", "es", "010321"),
+        ("Conducción bajo la influencia del alcohol", "es", "020721"),
+        ("Vol avec effraction dans un domicile", "fr", "05012"),
+        ("Trafic de stupéfiants en bande", "fr", "060121"),
+        ("Menaces de mort réitérées", "fr", "020121"),
+        ("Corruption passive", "fr", "070312"),
+    ],
+)
+def test_qualifiers_decide_the_detail(coder: Coder, label: str, lang: str, code: str) -> None:
+    best = coder.propose(label, lang=lang)[0]
+    assert best.iccs_code == code
+    assert any(e.kind is EvidenceKind.qualifier for e in best.evidence) or code in {"05042"}
+
+
+def test_the_three_proposals_come_from_three_level2_branches(coder: Coder) -> None:
+    codes = [p.iccs_code for p in coder.propose("Burglary of a house", top=3)]
+    assert len({c[:4] for c in codes}) == 3
+
+
+def test_a_catch_all_phrase_fits_a_catch_all_label_only(coder: Coder) -> None:
+    # "Other theft of personal property" (050229) is a residual: not for a plain theft label.
+    assert coder.propose("Theft of personal property")[0].iccs_code.startswith("05022")
+    assert coder.propose("Theft of personal property")[0].iccs_code != "050229"
+    assert coder.propose("Other theft of personal property")[0].iccs_code == "050229"
+
+
+def test_backs_off_to_the_parent_when_the_detail_is_not_named(coder: Coder) -> None:
+    assert coder.propose("Burglary")[0].iccs_code == "0501"
+    assert coder.propose("Hurto simple", lang="es")[0].iccs_code == "0502"

@@ -1,6 +1,7 @@
 """Drafting a correspondence table with the coder, its review queue, and the review actions.
 
-:func:`draft` codes a whole national list (CSV ``code,label,description``) into a new table version:
+:func:`draft` codes a whole national list (CSV or xlsx ``code,label,description``, read by
+:mod:`observatory.iccs.national_list`) into a new table version:
 each offence is linked to the coder's best proposal with status ``proposed`` and its confidence, and
 the top proposals with their evidence are kept with the link. :func:`review_queue` lists the proposed
 links below a confidence threshold (and unmapped offences) for a reviewer to accept, correct or dispute
@@ -9,8 +10,6 @@ links below a confidence threshold (and unmapped offences) for a reviewer to acc
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from observatory.iccs.correspondence import (
     table_row,
     utc_now,
 )
+from observatory.iccs.national_list import read_national_list
 from observatory.iccs.tree import normalise_code
 from observatory.model.correspondence import Link, MappingStatus, NationalOffence
 from observatory.store.db import Store
@@ -104,54 +104,8 @@ def proposal_dict(proposal: Any) -> dict[str, Any]:
 
 
 def read_list(path: Path, data: bytes | None = None, lang: str = "") -> list[NationalOffence]:
-    """A national offence list: CSV ``code,label[,description,legal_reference]`` (``national_code`` too)."""
-    raw = path.read_bytes() if data is None else data
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    key = "code" if "code" in header else "national_code"
-    for column in (key, "label"):
-        if column not in header:
-            raise InvalidInput(
-                f"column {column!r} is missing; expected code,label,description",
-                code="missing-column",
-                location=ErrorLocation(file=path.name, row=1, column=column),
-            )
-    offences: list[NationalOffence] = []
-    seen: set[str] = set()
-    for n, raw_row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items()}
-        where = ErrorLocation(file=path.name, row=n)
-        if not any(row.values()):
-            continue
-        if not row[key]:
-            raise InvalidInput("the national code is empty", code="missing-value", location=where)
-        if not row["label"]:
-            raise InvalidInput(
-                f"national offence {row[key]!r} has an empty label",
-                code="empty-label",
-                location=ErrorLocation(file=path.name, row=n, column="label"),
-            )
-        if row[key] in seen:
-            raise InvalidInput(
-                f"national code {row[key]!r} appears twice",
-                code="duplicate-national-code",
-                location=ErrorLocation(file=path.name, row=n, column=key),
-            )
-        seen.add(row[key])
-        offences.append(
-            NationalOffence(
-                row[key], row["label"], row.get("description", ""), row.get("legal_reference", ""), lang
-            )
-        )
-    if not offences:
-        raise InvalidInput(
-            "the list has no offences", code="empty-file", location=ErrorLocation(file=path.name)
-        )
-    return offences
+    """A national offence list, CSV or xlsx: ``code,label[,description,legal_reference,language,...]``."""
+    return read_national_list(path, data, lang)
 
 
 def draft(

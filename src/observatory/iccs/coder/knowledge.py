@@ -20,7 +20,7 @@ from sqlalchemy import select
 from observatory.errors import ErrorLocation, InvalidInput, NotFound
 from observatory.iccs.coder.lexicon import load_lexicon
 from observatory.iccs.coder.proposal import EvidenceKind
-from observatory.iccs.coder.text import Lang, fold, stems
+from observatory.iccs.coder.text import Lang, fold, is_residual, stems
 from observatory.model.classification import Scheme
 from observatory.store.db import Store
 from observatory.store.tables import IccsIndexTerm, IccsText
@@ -49,6 +49,7 @@ class Phrase:
     lang: Lang
     stems: tuple[str, ...]
     cited: str | None = None
+    residual: bool = False  # "Other acts of theft": a catch-all, right only when nothing else fits
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,8 @@ def build_phrases(
     def add(kind: EvidenceKind, text: str, code: str, lang: Lang, cited: str | None = None) -> None:
         found = stems(text, lang)
         if found:
-            phrases.append(Phrase(kind, text, code, lang, found, cited))
+            residual = kind is not EvidenceKind.exclusion and is_residual(text)
+            phrases.append(Phrase(kind, text, code, lang, found, cited, residual))
 
     for cat in scheme:
         for lang_code, title in cat.titles.items():

@@ -25,6 +25,7 @@ from pathlib import Path
 from observatory.catalog.iccs import load_iccs
 from observatory.errors import InvalidInput, NotFound
 from observatory.iccs.coder.calibration import DEFAULT, Features, Logistic, features_of
+from observatory.iccs.coder.hierarchy import aggregate, diversify
 from observatory.iccs.coder.knowledge import (
     PHRASE_WEIGHT,
     Phrase,
@@ -35,23 +36,24 @@ from observatory.iccs.coder.knowledge import (
 )
 from observatory.iccs.coder.neighbours import Confirmed, Neighbour, Neighbours, trigrams
 from observatory.iccs.coder.proposal import Evidence, EvidenceKind, Example, Proposal
-from observatory.iccs.coder.rules import QUALIFIER_WORDS, apply_rules
-from observatory.iccs.coder.text import Lang, parse_lang, stems, words
+from observatory.iccs.coder.rules import QUALIFIER_WORDS, Move, apply_rules
+from observatory.iccs.coder.text import Lang, is_residual, parse_lang, stems, words
 from observatory.iccs.tree import normalise_code
 from observatory.model.classification import Scheme
 from observatory.store.db import Store
 
 BM25_K1, BM25_B = 1.2, 0.5
 BM25_SHARE = 0.35
+PER_BRANCH = 1  # codes of one level-2 branch among the first three proposals
 SECOND_PHRASE_SHARE = 0.15
-CHILD_SHARE = 0.3
-DETAIL_RATIO = 0.7
 DESCRIPTION_SHARE = 0.5
 MIN_PHRASE = 0.2
 EXCLUSION_MIN_COVERAGE = 0.9
 NEGATIONS = frozenset({"non", "no"})
 NEGATION_PENALTY = 0.5
-NEIGHBOUR_WEIGHT = 1.5  # a confirmed label's vote for its code is NEIGHBOUR_WEIGHT * closeness^2
+EXPLAINED_SHARE = 0.8  # a code explains the label words of its phrases within this share of its best
+RESIDUAL_MATCH, RESIDUAL_MISMATCH = 1.2, 0.8  # a catch-all phrase for a catch-all label, or not
+NEIGHBOUR_WEIGHT = 2.0  # a confirmed label's vote for its code is NEIGHBOUR_WEIGHT * closeness^2
 BRANCH_WEIGHT = 0.6  # ... and for its branch's supported codes, BRANCH_WEIGHT * closeness (relative)
 NEIGHBOUR_FLOOR = 0.4  # closeness = (sim - floor) / (1 - floor): loose neighbours do not vote
 LEAVE_ONE_OUT_MAX = 200
@@ -84,9 +86,9 @@ class Coder:
         }
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
         self._ancestors = {cat.code: [a.code for a in scheme.ancestors(cat.code)] for cat in scheme}
-        self._by_level = sorted((cat.code for cat in scheme), key=len, reverse=True)
         for phrase in phrases:
             self._add_phrase(phrase)
+        self._phrase_mass = [sum(self._weight(s) for s in p.stems) for p in self._phrases]
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
@@ -165,11 +167,12 @@ class Coder:
         return stems(self._kept(text), lang)
 
     def _phrase_scores(
-        self, query: tuple[str, ...], share: float
+        self, query: tuple[str, ...], share: float, is_residual_label: bool = False
     ) -> tuple[dict[str, list[tuple[float, Phrase]]], list[tuple[float, Phrase]]]:
         """Per code, matched phrases with their scores; and the matched exclusions."""
         total = sum(self._weight(s) for s in query)
         negated = bool(NEGATIONS.intersection(query))
+        residual = RESIDUAL_MATCH if is_residual_label else RESIDUAL_MISMATCH
         matched: dict[int, float] = {}
         for s in query:
             w = self._weight(s)
@@ -179,11 +182,13 @@ class Coder:
         exclusions: list[tuple[float, Phrase]] = []
         for pid, m in matched.items():
             phrase = self._phrases[pid]
-            cov_phrase = m / sum(self._weight(s) for s in phrase.stems)
+            cov_phrase = m / self._phrase_mass[pid]
             cov_label = m / total
             score = cov_phrase**0.6 * cov_label**0.4 * share
             if negated != bool(NEGATIONS.intersection(phrase.stems)):
                 score *= NEGATION_PENALTY  # "Intentional homicide" is not "Non-intentional homicide"
+            if phrase.residual:
+                score *= residual  # "Other acts of theft" fits "Other theft" better than "Theft"
             if phrase.kind is EvidenceKind.exclusion:
                 if cov_phrase >= EXCLUSION_MIN_COVERAGE and cov_label >= 0.5:
                     exclusions.append((score, phrase))
@@ -230,13 +235,18 @@ class Coder:
         """Every scored code best first, the evidence, and the features of the ``top`` first."""
         query = self._label_stems(label, language)
         extra = tuple(s for s in self._label_stems(description, language) if s not in query)
-        own, evidence, exclusions = self._phrase_evidence(query, extra)
+        own, evidence, exclusions, explained = self._phrase_evidence(query, extra, is_residual(label))
         bm25_query = {s: 1.0 for s in query} | {s: DESCRIPTION_SHARE for s in extra}
         for code, value in self._bm25(bm25_query).items():
             own[code] = own.get(code, 0.0) + BM25_SHARE * value
         self._apply_exclusions(exclusions, own, evidence)
+        for move in apply_rules(" ".join(words(label + " " + description)), own, is_residual(label)):
+            evidence.setdefault(move.target, []).insert(
+                0, Evidence(EvidenceKind.qualifier, move.rule, move.source, round(move.score, 3))
+            )
+            self._explain_move(move, own, explained)
         near: list[Neighbour] = []
-        if self._neighbours:
+        if self._neighbours:  # the country's own confirmations come last: they outrank the rules
             near = self._neighbours.nearest(
                 frozenset(query),
                 trigrams(self._kept(label)),
@@ -244,20 +254,35 @@ class Coder:
                 language,
                 exclude,
             )
-            self._apply_neighbours(near, own, evidence)
-        for move in apply_rules(set(words(label + " " + description)), own):
-            evidence.setdefault(move.target, []).insert(
-                0, Evidence(EvidenceKind.qualifier, move.rule, move.source, round(move.score, 3))
-            )
-        final = self._aggregate(own)
+            for code in self._apply_neighbours(near, own, evidence):
+                lineage = [code, *self._ancestors[code]]
+                explained[code] = frozenset({"=confirmed"}).union(
+                    *(explained.get(c, frozenset()) for c in lineage)
+                )
+        final = self._aggregate(own, explained)
         ordered = sorted(final.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+        ordered = diversify(ordered, max(top, 3), PER_BRANCH)
         return ordered, evidence, features_of(ordered, top, evidence, near)
+
+    def _explain_move(self, move: Move, own: dict[str, float], explained: dict[str, frozenset[str]]) -> None:
+        """The qualifier explains more of the label than the family's code: so do the target and the
+        codes between them (lifted with it), so that the hierarchy lets the detail through."""
+        above = {move.source, *self._ancestors[move.source]}
+        path = [move.target] + [a for a in self._ancestors[move.target] if a not in above and len(a) > 2]
+        marker = frozenset({f"={move.rule}"}).union(
+            *(explained.get(c, frozenset()) for c in (move.source, *self._ancestors[move.source]))
+        )
+        for code in path:
+            explained[code] = marker
+            if code != move.target:
+                own[code] = max(own.get(code, 0.0), move.score * 0.99)
 
     @staticmethod
     def _apply_neighbours(
         near: list[Neighbour], own: dict[str, float], evidence: dict[str, list[Evidence]]
-    ) -> None:
-        """Votes of the nearest confirmed labels: for their code, and for their branch's supported codes."""
+    ) -> list[str]:
+        """Votes of the nearest confirmed labels: for their code, and for their branch's supported codes;
+        the codes voted for."""
         exact: dict[str, Neighbour] = {}
         branch: dict[str, float] = {}
         for n in near:
@@ -280,23 +305,31 @@ class Coder:
             evidence.setdefault(code, []).insert(
                 0, Evidence(EvidenceKind.confirmed_mapping, n.item.label, code, round(vote, 3))
             )
+        return list(exact)
 
     def _phrase_evidence(
-        self, query: tuple[str, ...], extra: tuple[str, ...]
-    ) -> tuple[dict[str, float], dict[str, list[Evidence]], list[tuple[float, Phrase]]]:
-        """Each code's phrase score (best + a share of the second) and evidence; matched exclusions."""
+        self, query: tuple[str, ...], extra: tuple[str, ...], residual: bool
+    ) -> tuple[
+        dict[str, float], dict[str, list[Evidence]], list[tuple[float, Phrase]], dict[str, frozenset[str]]
+    ]:
+        """Each code's phrase score (best + a share of the second) and evidence; matched exclusions;
+        the label stems each code's best phrase explains."""
         evidence: dict[str, list[Evidence]] = {}
         own: dict[str, float] = {}
-        phrase_hits, exclusions = self._phrase_scores(query, 1.0) if query else ({}, [])
+        explained: dict[str, frozenset[str]] = {}
+        label = frozenset(query)
+        phrase_hits, exclusions = self._phrase_scores(query, 1.0, residual) if query else ({}, [])
         if extra:
-            more, _ = self._phrase_scores(query + extra, DESCRIPTION_SHARE)
+            more, _ = self._phrase_scores(query + extra, DESCRIPTION_SHARE, residual)
             for code, hits in more.items():
                 phrase_hits.setdefault(code, []).extend(hits)
         for code, hits in phrase_hits.items():
             hits.sort(key=lambda h: -h[0])
             own[code] = hits[0][0] + (SECOND_PHRASE_SHARE * hits[1][0] if len(hits) > 1 else 0.0)
             evidence[code] = [Evidence(p.kind, p.text, p.code, round(s, 3)) for s, p in hits[:3]]
-        return own, evidence, exclusions
+            floor = EXPLAINED_SHARE * hits[0][0]
+            explained[code] = frozenset().union(*(label.intersection(p.stems) for s, p in hits if s >= floor))
+        return own, evidence, exclusions, explained
 
     @staticmethod
     def _apply_exclusions(
@@ -316,28 +349,12 @@ class Coder:
                         0, Evidence(EvidenceKind.exclusion, phrase.text, phrase.code, round(score, 3))
                     )
                 credit[phrase.cited] = max(credit.get(phrase.cited, 0.0), score * PHRASE_WEIGHT[phrase.kind])
-        for code, value in credit.items():
-            own[code] = own.get(code, 0.0) + value
+        for code, value in credit.items():  # like one more phrase: it does not add up with a direct match
+            have = own.get(code, 0.0)
+            own[code] = max(have, value) + SECOND_PHRASE_SHARE * min(have, value)
 
-    def _aggregate(self, own: dict[str, float]) -> dict[str, float]:
-        final = dict(own)
-        for code in self._by_level:
-            value = final.get(code)
-            if not value:
-                continue
-            parent = self.scheme[code].parent
-            if parent is not None:
-                lifted = own.get(parent, 0.0) + CHILD_SHARE * value
-                if lifted > final.get(parent, 0.0):
-                    final[parent] = lifted
-        # Prefer the most detailed code when its evidence is nearly as strong as its parent's.
-        for code in self._by_level:  # deepest first: a child is settled before its parent
-            children = [c.code for c in self.scheme.children(code) if final.get(c.code)]
-            if code in final and children:
-                best = max(final[c] for c in children)
-                if best >= DETAIL_RATIO * final[code]:
-                    final[code] = min(final[code], best * 0.99)
-        return final
+    def _aggregate(self, own: dict[str, float], explained: dict[str, frozenset[str]]) -> dict[str, float]:
+        return aggregate(self.scheme, own, explained)
 
     def propose_many(
         self, items: Iterable[tuple[str, str, str]], lang: str = "en", top: int = 3

@@ -106,3 +106,17 @@ def stems(text: str, lang: Lang = Lang.en) -> tuple[str, ...]:
             continue
         seen.setdefault(stem(word, lang), None)
     return tuple(seen)
+
+
+RESIDUAL_WORDS: frozenset[str] = _word_set(
+    "other others otherwise miscellaneous misc various sundry nec remaining "
+    "otro otra otros otras demas diversos diversas varios varias restantes "
+    "autre autres divers diverses"
+)
+_RESIDUAL_PHRASES = ("not elsewhere", "no clasificad", "non classe", "sin especificar", "no especificad")
+
+
+def is_residual(text: str) -> bool:
+    """Whether a label or ICCS text names a catch-all ("Other theft", "Otros delitos", "n.e.c.")."""
+    folded = fold(text)
+    return bool(RESIDUAL_WORDS.intersection(words(folded))) or any(p in folded for p in _RESIDUAL_PHRASES)
