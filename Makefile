@@ -16,16 +16,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# The spark and reports extras too: the PySpark test (tests/indicators/test_spark.py) runs in `make test` and CI.
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,spark,reports,survey]"
 	touch $(STAMP) $@
 
-# Chart assets come from the npm registry at build time and are served locally (no CDN).
+# Chart assets and the Natural Earth world map (world-atlas) come from the npm registry at build time and
+# are served locally (no CDN).
 $(VENDOR)/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(VENDOR)
 	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
 	   node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/
+	cp node_modules/world-atlas/countries-110m.json $(VENDOR)/
 	touch $@
 
 assets: $(VENDOR)/.stamp
@@ -54,6 +57,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/iccs_coder.py
 	$(BIN)/python benchmarks/homicide_aggregates.py
 	$(BIN)/python benchmarks/indicators.py
+	$(BIN)/pip install --quiet -e ".[survey,bench]"
+	$(BIN)/python benchmarks/surveys.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

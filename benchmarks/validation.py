@@ -56,7 +56,8 @@ SHARES = {
     "relationship-unknown-perpetrator 2, relationship-not-known 1, detained-lt-6m 3, detained-lt-12m 6, "
     "detained-gt-12m 4, death-natural 6, death-external 4, death-external-homicide 1, "
     "death-external-suicide 2, death-external-accident-other 1, mechanism-firearm 4, "
-    "mechanism-sharp-object 3, mechanism-other 2, mechanism-unknown 1, context-organized-crime 1",
+    "mechanism-sharp-object 3, mechanism-other 2, mechanism-unknown 1, context-organized-crime 1, "
+    "context-other 3, context-unknown 2, sentence-custodial 3, sentence-non-custodial 7",
     "variable": "persons-in-contact 4, persons-prosecuted 2, persons-convicted 1, persons-held 10, "
     "persons-held-unsentenced 3, persons-entering-prison 10",
 }

@@ -21,6 +21,9 @@ def _shared_data() -> Path:
 
 
 SHARED_DATA = _shared_data()
+# The per-client rate limit is off in tests (many requests from one address); tests/web/test_ratelimit.py
+# turns it on for its own apps.
+os.environ.setdefault("OBSERVATORY_RATE_LIMIT_ENABLED", "false")
 
 
 @pytest.fixture(scope="session")

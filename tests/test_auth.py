@@ -26,7 +26,7 @@ from observatory.store.tables import ApiTokenRow
 
 ADMIN = User(1, "admin@unodc.org", Role.admin)
 REVIEWER = User(2, "reviewer@unodc.org", Role.reviewer)
-FRA = User(3, "fp@interieur.gouv.fr", Role.focal_point, "FRA")
+FRA = User(3, "fp@interieur.gouv.fr", Role.focal_point, ("FRA",))
 
 
 def test_the_first_user_needs_no_user_and_must_be_an_admin(store: Store) -> None:

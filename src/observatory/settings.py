@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOCALHOST = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
 
 class Settings(BaseSettings):
     """Where the platform keeps its data and how it serves it.
@@ -25,6 +27,30 @@ class Settings(BaseSettings):
     port: int = 8000
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, description="Largest accepted upload.")
     page_size_max: int = 1000
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send the session cookie only over HTTPS; unset: yes, unless the site is "
+        "plain-http localhost (development).",
+    )
+    session_idle_minutes: int = Field(default=120, ge=1, description="Sign out after this long unused.")
+    session_max_hours: int = Field(default=12, ge=1, description="Sign out this long after signing in.")
+    login_max_failures_account: int = Field(default=5, ge=1, description="Failed sign-ins per account.")
+    login_max_failures_address: int = Field(default=20, ge=1, description="Failed sign-ins per address.")
+    login_window_seconds: int = Field(default=900, ge=1, description="Window the failures are counted in.")
+    password_min_length: int = Field(default=12, ge=8, description="Shortest password accepted.")
+    cache_max_age: int = Field(default=300, ge=0, description="max-age (s) of published API answers.")
+    rate_limit_enabled: bool = Field(default=True, description="Limit the request rate per client.")
+    rate_limit_anonymous: int = Field(default=120, ge=1, description="Requests per window per address.")
+    rate_limit_authenticated: int = Field(
+        default=1200, ge=1, description="Requests per window per API token or signed-in session."
+    )
+    rate_limit_window_seconds: int = Field(default=60, ge=1, description="Window of the rate limits.")
+
+    def secure_cookies(self, scheme: str, host: str) -> bool:
+        """Whether cookies get the Secure flag for a request to ``scheme://host``."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return not (scheme == "http" and host in LOCALHOST)
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -17,7 +17,8 @@ from observatory.model.questionnaire import Section
 
 def test_every_section_is_asked_and_cells_are_unique() -> None:
     q = load_questionnaire()
-    assert q.sections() == list(Section)
+    # juvenile-justice policy facts are imported with their evidence (long CSV), not asked in a table
+    assert q.sections() == [s for s in Section if s is not Section.juvenile_justice]
     cells = list(q.cells())
     assert len(cells) == len(q.cell_index()) > 500
     assert {t.id for t in q.tables} >= {"P1", "P2", "R1", "C1", "J1", "J3", "H1", "S1"}

@@ -16,7 +16,7 @@ from sqlalchemy import make_url
 from observatory.catalog.indicators import get_indicator
 from observatory.errors import InvalidInput
 from observatory.indicators.compile import compile_indicator, output_columns
-from observatory.indicators.compute import compute_table
+from observatory.indicators.compute import clear_compiled, compiled_sql, compute_table, run_indicator
 from observatory.model.indicator import POPULATION, Indicator, IndicatorUnit, SeriesSelector
 from observatory.warehouse.release import COLUMNS, SCHEMA
 
@@ -61,6 +61,10 @@ ROWS = [
     obs("BBB", 2020, "VC_IHR_PSRCN", 9, sex="M"),  # female count missing: no total
     obs("BBB", 2020, "population", 500_000, unit="persons"),
     obs("AAA", 2020, "persons-held", 184.3, unit="rate-per-100k"),
+    # The same series from other dataflows: by the source precedence the UN-CTS round's 75 replaces the
+    # portal's 70 for CCC, and the SDG database's 999 is set aside for the portal's 500 for AAA.
+    {**obs("CCC", 2020, "persons-held", 75), "dataflow": "UN_CTS"},
+    {**obs("AAA", 2020, "persons-held", 999), "dataflow": "UN_SDG"},
 ]
 
 
@@ -79,7 +83,7 @@ def test_ratio_with_missing_and_zero_denominators_is_flagged_never_inf() -> None
     assert rows[("AAA", 2020)]["flags"] == ""
     assert (rows[("BBB", 2020)]["value"], rows[("BBB", 2020)]["flags"]) == (None, "zero-denominator")
     assert (rows[("CCC", 2020)]["value"], rows[("CCC", 2020)]["flags"]) == (None, "missing-denominator")
-    assert rows[("CCC", 2020)]["numerator"] == 70
+    assert rows[("CCC", 2020)]["numerator"] == 75  # one source per series: never 70 + 75
 
 
 def test_population_missing_for_a_year_is_flagged() -> None:
@@ -175,3 +179,26 @@ def _same(left: list[dict[str, Any]], right: list[dict[str, Any]]) -> bool:
         if a["value"] is not None:
             assert a["value"] == pytest.approx(b["value"])
     return True
+
+
+def test_compiled_sql_is_shared_across_data_but_units_are_checked_per_data() -> None:
+    clear_compiled()
+    occupancy = get_indicator("prison_occupancy")
+    first, second = table(), table(ROWS[:3])
+    computed = run_indicator(occupancy, first, data="release-1")
+    assert computed.column_names == output_columns(occupancy)
+    assert computed.to_pylist() == compute_table(occupancy, first)  # the ibis path, same values
+    again = run_indicator(occupancy, second, data="release-2", area="AAA")
+    assert compiled_sql(occupancy, first) is compiled_sql(occupancy, second)  # compiled once
+    assert [(r["area"], r["year"], r["value"]) for r in again.to_pylist()] == [("AAA", 2020, 125.0)]
+    loose = Indicator(
+        id="loose_count",
+        name="Loose",
+        definition="No unit on the numerator.",
+        numerator=SeriesSelector(variable="persons-held"),
+        unit=IndicatorUnit.COUNT,
+    )
+    assert run_indicator(loose, table(ROWS[:1]), data="one-unit").column("value").to_pylist() == [500]
+    with pytest.raises(InvalidInput, match="mixed units") as caught:  # the SQL is cached, the check is not
+        run_indicator(loose, table(), data="two-units")
+    assert caught.value.code == "mixed-units"

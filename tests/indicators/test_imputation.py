@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from observatory.errors import InvalidInput
-from observatory.indicators.imputation import Filled, fill_from_own_series, percentile, weighted_rate
+from observatory.indicators.imputation import (
+    Filled,
+    GroupStatistic,
+    fill_from_own_series,
+    group_rate,
+    percentile,
+    weighted_rate,
+)
 from observatory.model.aggregate import CoverageRule, ImputationMethod, ImputationRule
 
 SERIES = {2000: 10.0, 2004: 20.0}
@@ -55,3 +62,12 @@ def test_bad_rules_are_refused_with_a_code() -> None:
     with pytest.raises(InvalidInput) as coverage:
         CoverageRule(min_population_share=1.5)
     assert coverage.value.code == "invalid-coverage-rule"
+
+
+def test_group_statistics() -> None:
+    pairs = [(1.0, 100.0), (2.0, 300.0), (30.0, 1.0), (5.0, 0.0)]  # the last has no population: left out
+    assert group_rate(pairs) == pytest.approx((1.0 * 100 + 2.0 * 300 + 30.0) / 401)
+    assert group_rate(pairs, GroupStatistic.mean) == pytest.approx(11.0)
+    assert group_rate(pairs, GroupStatistic.median) == pytest.approx(2.0)
+    assert group_rate([], GroupStatistic.median) is None
+    assert [s.value for s in GroupStatistic] == ["weighted-mean", "mean", "median"]

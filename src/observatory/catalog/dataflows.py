@@ -47,4 +47,24 @@ WB_WDI = Dataflow(
     url="https://data.worldbank.org/indicator/SP.POP.TOTL",
 )
 
-DATAFLOWS: dict[str, Dataflow] = {d.id: d for d in (UNODC_CTS, UN_SDG, WB_WDI)}
+JJ_POLICY = Dataflow(
+    id="JJ_POLICY",
+    name="Juvenile justice policy facts (UNICEF/UNODC indicators 12-15)",
+    agency="UNODC",
+    description="Yes/no facts per country and year (unit yes-no: 1 yes, 0 no) with their evidence (document "
+    "title as SOURCE; legal reference, URL and date assessed in COMMENT), imported from the long CSV.",
+    components=_SERIES,
+)
+
+SURVEY = Dataflow(
+    id="SURVEY",
+    name="Crime-victimization and corruption survey estimates",
+    agency="UNODC",
+    description="Design-based estimates (per cent) computed from survey microdata by `observatory survey "
+    "indicators --publish`: VARIABLE is the concept, OFFENCE the ICCS crime type; CATEGORY _T is the "
+    "estimate, ci-lower/ci-upper/se its precision, base-unweighted/base-weighted its bases; COMMENT states "
+    "the interval, the design and the data dictionary.",
+    components=_SERIES,
+)
+
+DATAFLOWS: dict[str, Dataflow] = {d.id: d for d in (UNODC_CTS, UN_SDG, WB_WDI, JJ_POLICY, SURVEY)}

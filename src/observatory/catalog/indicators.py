@@ -24,15 +24,24 @@ from observatory.model.indicator import (
     IndicatorUnit,
     SeriesSelector,
 )
+from observatory.model.observation import Unit
+from observatory.model.survey import SurveyConcept
 
 PATH = Path(__file__).parent / "data" / "indicators.toml"
+YES_NO = Unit.yes_no.value
 SDG_SERIES = re.compile(r"^[A-Z]{2}_[A-Z0-9_]+$")
 
 
 def known_variables() -> frozenset[str]:
-    """Variables some source provides: the questionnaire's, the UNODC portal's, population, SDG series."""
+    """Variables some source provides: the questionnaire's, the UNODC portal's, population, SDG series, and
+    the crime-survey concepts (``observatory survey indicators``)."""
     return frozenset(
-        {*load_questionnaire().variables, *load_portal_codelist().variables(), POPULATION.variable}
+        {
+            *load_questionnaire().variables,
+            *load_portal_codelist().variables(),
+            POPULATION.variable,
+            *(concept.value for concept in SurveyConcept),
+        }
     )
 
 
@@ -74,6 +83,13 @@ def _check(indicator: Indicator, known: frozenset[str]) -> None:
                 code="unknown-dimension",
             )
     den = indicator.denominator
+    facts = indicator.unit is IndicatorUnit.YES_NO
+    if facts != (indicator.numerator.unit == YES_NO) or (facts and den is not None):
+        raise ConfigurationError(
+            f"indicator {indicator.id!r}: a yes-no indicator passes one series in unit yes-no through, "
+            "without a denominator, and only a yes-no indicator may read such a series",
+            code="mixed-units",
+        )
     if den is not None:
         units = {indicator.numerator.unit, den.unit}
         if not units <= COUNTABLE_UNITS:

@@ -11,12 +11,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from observatory.catalog.indicators import load_indicators
+from observatory.catalog.indicators import get_indicator, load_indicators
 from observatory.cli.data import area_code
 from observatory.cli.options import JsonOpt, open_store, out, print_json
 from observatory.errors import InvalidInput
-from observatory.indicators.compute import compute, population_rows
+from observatory.indicators import spark
+from observatory.indicators.agreement import agreement as agreement_with_unodc
+from observatory.indicators.compute import IndicatorValues, compute, population_rows
 from observatory.indicators.explain import explain
+from observatory.indicators.facts import aggregate_rows, is_fact, with_evidence
 from observatory.model.aggregate import AggregateLevel
 from observatory.model.indicator import IndicatorUnit
 from observatory.reports.export import ExportFormat, render
@@ -30,10 +33,26 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+class Backend(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _compute(
+    store: Store, indicator_id: str, backend: Backend, *, area: str | None = None, year: int | None = None
+) -> IndicatorValues:
+    """The indicator's values computed by DuckDB (in process) or Spark (the ``spark`` extra)."""
+    if backend is Backend.spark:
+        return spark.compute(store, indicator_id, area=area, year=year)
+    return compute(store, indicator_id, area=area, year=year)
+
+
 def _aggregate(
-    store: Store, indicator_id: str, level: AggregateLevel, year: int | None
+    store: Store, indicator_id: str, level: AggregateLevel, year: int | None, backend: Backend
 ) -> list[dict[str, Any]]:
     """World or regional aggregates of a per-100,000 rate (``observatory.indicators.aggregates``)."""
+    if is_fact(get_indicator(indicator_id)):  # a yes/no fact: the share of countries answering yes
+        return aggregate_rows(store, indicator_id, level, year)
     try:
         module = importlib.import_module("observatory.indicators.aggregates")
     except ModuleNotFoundError:
@@ -44,7 +63,7 @@ def _aggregate(
             "aggregates are not available yet: compute country values without --aggregate",
             code="aggregates-unavailable",
         )
-    values = compute(store, indicator_id)  # every year: imputation needs the neighbours
+    values = _compute(store, indicator_id, backend)  # every year: imputation needs the neighbours
     if values.indicator.unit is not IndicatorUnit.RATE_PER_100K or values.indicator.disaggregations:
         raise InvalidInput(
             f"indicator {indicator_id!r} is in {values.indicator.unit.value}: only rates per 100,000 "
@@ -94,16 +113,24 @@ def compute_command(
         AggregateLevel | None, typer.Option("--aggregate", help="World or regional aggregates.")
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.csv,
+    backend: Annotated[
+        Backend,
+        typer.Option(
+            "--backend",
+            help=f"Where to compute: duckdb, or spark (needs `{spark.INSTALL_HINT}` and Java 17+).",
+        ),
+    ] = Backend.duckdb,
 ) -> None:
     """Compute an indicator for every area and year (or one), with its flags."""
     store = open_store()
     try:
         if aggregate is not None:
-            rows: list[dict[str, Any]] = _aggregate(store, indicator, aggregate, year)
+            rows: list[dict[str, Any]] = _aggregate(store, indicator, aggregate, year, backend)
             columns = ["indicator", "area", "year", "value", "lower", "upper", "coverage", "flags"]
             payload: Any = {"indicator": indicator, "aggregate": aggregate.value, "data": rows}
         else:
-            values = compute(store, indicator, area=area_code(area) if area else None, year=year)
+            values = _compute(store, indicator, backend, area=area_code(area) if area else None, year=year)
+            values = with_evidence(store, values)  # a yes/no fact: each answer with its evidence
             rows, columns, payload = values.rows, values.columns, values.to_dict()
     finally:
         store.dispose()
@@ -151,5 +178,45 @@ def explain_command(
                 str(r["row"]),
             )
     out.print(table)
+    for role, rows in story["set_aside"].items():
+        for r in rows:
+            out.print(
+                f"set aside ({role}): {r['dataflow']} {r['variable']} {r['period']} = {r['value']} "
+                f"(file {str(r['file_sha256'])[:12]} row {r['row']}); {r['preferred']} takes precedence"
+            )
     for caveat in story["caveats"]:
         out.print(f"caveat: {escape(caveat)}")
+
+
+@indicators_app.command("agreement")
+def agreement_command(
+    indicator: Annotated[str, typer.Argument(help="sdg_16_1_1 or sdg_16_1_1_unodc_population.")],
+    tolerance: Annotated[float, typer.Option("--tolerance", help="Largest agreeing difference.")] = 0.01,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare with UNODC's published rates; decompose every larger difference (population, count)."""
+    store = open_store()
+    try:
+        result = agreement_with_unodc(store, indicator, tolerance=tolerance)
+    finally:
+        store.dispose()
+    if as_json:
+        print_json(result.to_dict())
+        return
+    out.print(
+        f"[bold]{indicator}[/bold]: {len(result.comparisons)} country-years; within 1%: "
+        f"{result.share_within(0.01):.1%}, within 5%: {result.share_within(0.05):.1%}"
+    )
+    out.print("  ".join(f"{kind}: {n}" for kind, n in result.counts.items()))
+    table = Table("area", "years", "first", "last", "population part", "largest difference", "kind")
+    for line in result.by_area():
+        table.add_row(
+            line["area"],
+            str(line["years"]),
+            str(line["first"]),
+            str(line["last"]),
+            f"{line['population_part_min']:.3f}-{line['population_part_max']:.3f}",
+            f"{line['largest_difference']:+.1%}",
+            ", ".join(line["kinds"]),
+        )
+    out.print(table)

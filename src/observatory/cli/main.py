@@ -9,8 +9,12 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from observatory.cli import coding, collection, correspondence, data, reference, review, users
+from observatory.cli import audit, coding, collection, correspondence, data, reference, review, users
+from observatory.cli.assistance import assistance_app
 from observatory.cli.indicators import indicators_app
+from observatory.cli.norms import norms_app
+from observatory.cli.report import report_app
+from observatory.cli.survey import survey_app
 from observatory.cli.options import console, open_store, out, print_json, state
 from observatory.errors import ErrorEnvelope, ObservatoryError
 from observatory.settings import Settings
@@ -30,6 +34,7 @@ app.command("export")(data.export_command)
 app.command("releases")(data.releases_command)
 app.command("areas")(reference.areas_command)
 app.add_typer(users.user_app, name="user")
+app.add_typer(audit.audit_app, name="audit")
 app.add_typer(collection.round_app, name="round")
 app.add_typer(collection.focal_app, name="focal-point")
 app.add_typer(collection.workbook_app, name="workbook")
@@ -38,6 +43,10 @@ app.command("submit")(collection.submit_command)
 app.add_typer(review.submission_app, name="submission")
 app.add_typer(review.review_app, name="review")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(survey_app, name="survey")
+app.add_typer(norms_app, name="norms")
+app.add_typer(assistance_app, name="assistance")
+app.add_typer(report_app, name="report")
 
 
 @app.callback(invoke_without_command=True)
@@ -89,10 +98,12 @@ def _report(exc: ObservatoryError, args: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors, exit code 1, tracebacks only with --debug."""
     args = sys.argv[1:] if argv is None else argv
+    audit.forget()  # nothing noted by an earlier command (in-process runs) is written for this one
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="observatory", standalone_mode=False)
     except ObservatoryError as exc:
+        audit.record_command(args, exc)
         _report(exc, args)
         sys.exit(1)
     except typer.Abort:
@@ -105,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             console.print(f"error: {escape(exc.format_message())}", highlight=False)
         sys.exit(exc.exit_code)
+    audit.record_command(args, None)  # the audit row of a command that changed data
     # Outside standalone mode Typer returns the code of a ``typer.Exit`` (130 on Ctrl-C).
     if isinstance(result, int) and not isinstance(result, bool) and result:
         sys.exit(result)

@@ -253,13 +253,13 @@ def update_focal_point(
 def list_focal_points(
     store: Store, country: str | None = None, *, user: User | None = None
 ) -> list[FocalPoint]:
-    """Focal points, by country; a focal-point user sees only its own country's."""
+    """Focal points, by country; a focal-point user sees only its own countries'."""
     code = country_code(country) if country else None
-    if user is not None:
-        if user.role is Role.focal_point and code is None:
-            code = user.country
-        authorize(user, Action.view_focal_points, code)
     query = select(FocalPointRow).order_by(FocalPointRow.country, FocalPointRow.fallback, FocalPointRow.name)
+    if user is not None:
+        authorize(user, Action.view_focal_points, code)
+        if user.role is Role.focal_point and code is None:
+            query = query.where(FocalPointRow.country.in_(user.countries))
     if code is not None:
         query = query.where(FocalPointRow.country == code)
     with store.session() as session:

@@ -12,7 +12,8 @@ numerator, denominator``) and a population table (``area, year, population``) an
 * **Coverage** = population share of members that reported that year. Below
   ``CoverageRule.min_population_share`` the value is flagged ``low-coverage`` (None with ``withhold``).
 * **Imputation** (see :mod:`observatory.indicators.imputation`): interpolation, carry within a limit,
-  else the sub-regional population-weighted rate; each imputed member-year is counted by method.
+  else the sub-regional rate (``group_statistic``: population-weighted by default, or the plain mean or
+  median of the country rates); each imputed member-year is counted by method.
 * **Uncertainty interval**: members imputed at the sub-regional rate are re-imputed at the 10th and
   90th percentile (``ImputationRule.interval_percentiles``) of the country rates of their sub-region
   (region, then World, when the sub-region has fewer than three); reported, interpolated and carried
@@ -30,7 +31,13 @@ import pyarrow as pa
 
 from observatory.catalog.areas import WORLD, AreaCatalog, load_areas
 from observatory.errors import InvalidInput
-from observatory.indicators.imputation import Filled, fill_from_own_series, percentile, weighted_rate
+from observatory.indicators.imputation import (
+    Filled,
+    GroupStatistic,
+    fill_from_own_series,
+    group_rate,
+    percentile,
+)
 from observatory.model.aggregate import (
     DEFAULT_COVERAGE,
     DEFAULT_IMPUTATION,
@@ -130,10 +137,11 @@ class _Groups:
     """Per year, the filled rates of each sub-region, region and the World (for imputation)."""
 
     pairs: dict[tuple[str, int], list[tuple[float, float]]]
+    statistic: GroupStatistic = GroupStatistic.weighted_mean
 
     def rate(self, area: Area, year: int) -> float | None:
         for group in _group_codes(area):
-            found = weighted_rate(self.pairs.get((group, year), []))
+            found = group_rate(self.pairs.get((group, year), []), self.statistic)
             if found is not None:
                 return found
         return None
@@ -160,8 +168,13 @@ def aggregate(
     imputation: ImputationRule = DEFAULT_IMPUTATION,
     years: Iterable[int] | None = None,
     catalog: AreaCatalog | None = None,
+    group_statistic: GroupStatistic = GroupStatistic.weighted_mean,
 ) -> list[AggregateValue]:
-    """Population-weighted aggregate rates per 100,000 for the areas of ``level`` (or ``areas``)."""
+    """Population-weighted aggregate rates per 100,000 for the areas of ``level`` (or ``areas``).
+
+    ``group_statistic`` says how a sub-region's country rates combine into the rate imputed to a member
+    without data of its own (:class:`~observatory.indicators.imputation.GroupStatistic`).
+    """
     catalog = catalog or load_areas()
     rates, denominators = read_rates(values)
     pop = read_population(population)
@@ -173,7 +186,7 @@ def aggregate(
     # Sub-regional rates come from every country of the World, not only the targets' members.
     everyone = {m.code: m for m in catalog.members(WORLD)} | universe
     filled: dict[tuple[str, int], Filled] = {}
-    groups = _Groups(defaultdict(list))
+    groups = _Groups(defaultdict(list), group_statistic)
     for code, area in everyone.items():
         series = rates.get(code, {})
         for year in wanted:

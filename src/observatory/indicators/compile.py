@@ -5,6 +5,11 @@ disaggregation, then the numerator is left-joined to the denominator on area, ye
 disaggregations the denominator has. A missing or zero denominator gives a null value with a flag
 (``missing-denominator``, ``zero-denominator``): never infinity, never a silent zero. The same expression
 runs on DuckDB and compiles unchanged for PostgreSQL (golden SQL in ``tests/golden/indicators``).
+
+One source per figure: a selector that names no dataflow takes, for each area, year and series key, the one
+observation of the dataflow first in the source precedence (``catalog/data/source_precedence.toml``; then
+the most recent import), so the same series from the UNODC portal and from a UN-CTS round is never added
+up. A selector that names a dataflow reads that dataflow only.
 """
 
 from __future__ import annotations
@@ -13,9 +18,13 @@ import ibis
 import ibis.expr.types as ir
 from ibis.expr.types import Table
 
+from observatory.catalog.precedence import source_precedence
 from observatory.model.indicator import DIMENSIONS, TOTAL, Indicator, IndicatorFlag, SeriesSelector
 
 KEYS = ("area", "year")
+#: What makes two observations the same series for one figure, whatever their dataflow.
+SERIES_KEY = (*KEYS, "variable", "unit", *DIMENSIONS)
+_PICK = "_source_pick"
 
 
 def output_columns(indicator: Indicator) -> list[str]:
@@ -32,8 +41,53 @@ def output_columns(indicator: Indicator) -> list[str]:
     ]
 
 
+def source_rank(table: Table) -> ir.IntegerValue:
+    """0 for the first dataflow of the source precedence, 1 for the next, ...; unlisted ones last."""
+    order = source_precedence()
+    rank: ir.IntegerValue = ibis.cases(
+        *((table.dataflow == dataflow, i) for i, dataflow in enumerate(order)), else_=len(order)
+    )
+    return rank
+
+
+def _ranked(rows: Table) -> Table:
+    """``rows`` with ``_source_pick``: 0 for the observation a figure uses among those of one series key
+    (first dataflow in precedence, unlisted ones by name, then the most recent import), 1, 2, ... for the
+    ones set aside."""
+    window = ibis.window(
+        group_by=[rows[c] for c in SERIES_KEY],
+        order_by=[
+            source_rank(rows),
+            rows.dataflow,
+            rows.import_id.coalesce(0).desc(),
+            rows.period,
+        ],
+    )
+    return rows.mutate(**{_PICK: ibis.row_number().over(window)})
+
+
 def selector_filter(table: Table, selector: SeriesSelector, by: tuple[str, ...]) -> Table:
-    """The observations of one selector: fixed dimensions as given, ``by`` free, the rest at ``_T``."""
+    """The observations of one selector: fixed dimensions as given, ``by`` free, the rest at ``_T``; one
+    per area, year and series key by source precedence unless the selector names its dataflow."""
+    rows = _matching(table, selector, by)
+    if selector.dataflow is not None:
+        return rows
+    ranked = _ranked(rows)
+    return ranked.filter(ranked[_PICK] == 0).drop(_PICK)
+
+
+def selector_candidates(table: Table, selector: SeriesSelector, by: tuple[str, ...]) -> Table:
+    """Every observation the selector matches in any dataflow, with ``used`` (boolean): whether the figure
+    uses it or sets it aside for another dataflow's observation of the same series."""
+    rows = _matching(table, selector, by)
+    if selector.dataflow is not None:
+        return rows.mutate(used=ibis.literal(True))
+    ranked = _ranked(rows)
+    return ranked.mutate(used=ranked[_PICK] == 0).drop(_PICK)
+
+
+def _matching(table: Table, selector: SeriesSelector, by: tuple[str, ...]) -> Table:
+    """The observations of one selector in every dataflow (or the one it names)."""
     predicates: list[ir.BooleanValue] = [table.variable == selector.variable]
     if selector.unit is not None:
         predicates.append(table.unit == selector.unit)

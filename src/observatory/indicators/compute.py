@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
+import pyarrow as pa
 from ibis.expr.types import Table
 
 from observatory.catalog.indicators import get_indicator
@@ -77,23 +79,55 @@ def compute_table(indicator: Indicator, table: Table) -> list[dict[str, Any]]:
     return rows
 
 
-# Compiled SQL per (indicator, release): releases are immutable, so an indicator's SQL over one release
-# never changes. Building and compiling the ibis expression costs more than DuckDB running it.
-_SQL: dict[tuple[str, str], str] = {}
+# Compiled SQL per indicator definition and table (name, namespace, schema): building and compiling the
+# ibis expression costs more than DuckDB running it, and nothing else enters the SQL, so every release
+# (same view name, same schema) reuses it: a new release costs no recompilation.
+_SQL: dict[tuple[Indicator, str, object, ibis.Schema], str] = {}
+# The mixed-units check reads the data: it runs once per indicator and data (a release's SHA-256).
+_CHECKED: set[tuple[Indicator, str]] = set()
 
 
-def _release_sql(indicator: Indicator, table: Table, release: Release) -> str:
-    key = (indicator.id, release.sha256)
-    if key not in _SQL:
+def clear_compiled() -> None:
+    """Forget every compiled SQL and units check (the next call per indicator is cold again)."""
+    _SQL.clear()
+    _CHECKED.clear()
+
+
+def compiled_sql(indicator: Indicator, table: Table) -> str:
+    """The DuckDB SQL of ``indicator`` over ``table`` (``output_columns``, ordered), compiled once per
+    database table; an expression that is not a plain table is compiled every time."""
+    op = table.op()
+    if not isinstance(op, ops.DatabaseTable):
+        return str(ibis.to_sql(compile_indicator(indicator, table), dialect="duckdb"))
+    key = (indicator, op.name, op.namespace, op.schema)
+    sql = _SQL.get(key)
+    if sql is None:  # over an unbound table of the same name and schema: the same SQL, no unbinding
+        space = op.namespace
+        unbound = ibis.table(op.schema, name=op.name, catalog=space.catalog, database=space.database)
+        sql = _SQL[key] = str(ibis.to_sql(compile_indicator(indicator, unbound), dialect="duckdb"))
+    return sql
+
+
+def run_indicator(
+    indicator: Indicator, table: Table, *, data: str, area: str | None = None, year: int | None = None
+) -> pa.Table:
+    """``indicator`` over a DuckDB release table as Arrow, optionally narrowed to one area and/or year.
+
+    ``data`` names the table's contents (a release's SHA-256): the mixed-units check runs once per
+    indicator and data. The caller serialises access to the connection (``warehouse.RELEASE_LOCK``).
+    """
+    if (indicator, data) not in _CHECKED:
         check_units(indicator, table)
-        _SQL[key] = str(ibis.to_sql(compile_indicator(indicator, table), dialect="duckdb"))
-    return _SQL[key]
+        _CHECKED.add((indicator, data))
+    return _run(indicator, table, compiled_sql(indicator, table), area, year)
 
 
-def _run(
-    indicator: Indicator, table: Table, sql: str, area: str | None, year: int | None
-) -> list[dict[str, Any]]:
-    """The compiled SQL, narrowed to one area and/or year (DuckDB pushes the filter down)."""
+def _run(indicator: Indicator, table: Table, sql: str, area: str | None, year: int | None) -> pa.Table:
+    """The compiled SQL (already ordered), narrowed to one area and/or year (DuckDB pushes the filter
+    down) and then ordered again."""
+    con = table.get_backend().con
+    if area is None and year is None:
+        return con.sql(sql).to_arrow_table()
     where: list[str] = []
     params: list[object] = []
     if area is not None:
@@ -103,23 +137,28 @@ def _run(
         where.append(f'"year" = ${len(params) + 1}')
         params.append(year)
     order = ", ".join(f'"{c}"' for c in (*KEYS, *indicator.disaggregations))
-    query = f"SELECT * FROM ({sql}) AS computed"
-    query += f" WHERE {' AND '.join(where)}" if where else ""
-    query += f" ORDER BY {order}"
-    result = table.get_backend().con.sql(query, params=params).to_arrow_table()
-    rows: list[dict[str, Any]] = result.to_pylist()
-    return rows
+    query = f"SELECT * FROM ({sql}) AS computed WHERE {' AND '.join(where)} ORDER BY {order}"
+    return con.sql(query, params=params).to_arrow_table()
+
+
+def compute_arrow(
+    store: Store, indicator_id: str, *, area: str | None = None, year: int | None = None
+) -> tuple[pa.Table, Release]:
+    """:func:`compute` as one Arrow table (``output_columns``), with the release it comes from."""
+    indicator = get_indicator(indicator_id)
+    table, release = release_table(store)
+    with warehouse.RELEASE_LOCK:  # one DuckDB connection per release, shared with the observation queries
+        result = run_indicator(indicator, table, data=release.sha256, area=area, year=year)
+    return result, release
 
 
 def compute(
     store: Store, indicator_id: str, *, area: str | None = None, year: int | None = None
 ) -> IndicatorValues:
     """One indicator on the latest release, optionally for one area (platform code) and one year."""
-    indicator = get_indicator(indicator_id)
-    table, release = release_table(store)
-    with warehouse.RELEASE_LOCK:  # one DuckDB connection per release, shared with the observation queries
-        rows = _run(indicator, table, _release_sql(indicator, table, release), area, year)
-    return IndicatorValues(indicator=indicator, release=release, rows=rows)
+    result, release = compute_arrow(store, indicator_id, area=area, year=year)
+    rows: list[dict[str, Any]] = result.to_pylist()
+    return IndicatorValues(indicator=get_indicator(indicator_id), release=release, rows=rows)
 
 
 def population_rows(store: Store, *, year: int | None = None) -> list[dict[str, Any]]:

@@ -6,8 +6,11 @@ Methods, tried in this order (each one only if the :class:`ImputationRule` lists
    ``max_interpolation_gap`` years apart;
 2. ``carry``: the nearest reported year's value, forward or back, at most ``max_carry_years`` away (the
    earlier year wins a tie);
-3. ``subregional-rate``: the population-weighted rate of the other countries of the same M49 sub-region
-   (reported or imputed by 1-2) that year; failing that, of the region, then of the World.
+3. ``subregional-rate``: the rate of the other countries of the same M49 sub-region (reported or imputed
+   by 1-2) that year; failing that, of the region, then of the World. How the sub-region's rates are
+   combined is a policy choice, :class:`GroupStatistic`: population-weighted (the rate of the pooled
+   count, the default), or the plain mean or median of the country rates (UNODC speaks of "regional
+   averages"; the mean and median give a small country the weight of a large one).
 
 Every imputed value carries its method, so aggregates can count and flag them.
 """
@@ -15,10 +18,20 @@ Every imputed value carries its method, so aggregates can count and flag them.
 from __future__ import annotations
 
 import bisect
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from observatory.model.aggregate import DEFAULT_IMPUTATION, ImputationMethod, ImputationRule
+
+
+class GroupStatistic(StrEnum):
+    """How a sub-region's country rates combine into the rate imputed to a country without data."""
+
+    weighted_mean = "weighted-mean"  # population-weighted: the rate of the pooled count
+    mean = "mean"  # the plain mean of the country rates
+    median = "median"  # the median of the country rates
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,22 @@ def weighted_rate(pairs: Sequence[tuple[float, float]]) -> float | None:
     if weight <= 0:
         return None
     return sum(r * p for r, p in pairs) / weight
+
+
+def group_rate(
+    pairs: Sequence[tuple[float, float]], statistic: GroupStatistic = GroupStatistic.weighted_mean
+) -> float | None:
+    """The rate of a group of ``(rate, population)`` pairs by ``statistic``; None for an empty group.
+
+    Only countries with a population count, whichever the statistic, so the three agree on who is in.
+    """
+    present = [(r, p) for r, p in pairs if p > 0]
+    if not present:
+        return None
+    if statistic is GroupStatistic.weighted_mean:
+        return weighted_rate(present)
+    rates = [r for r, _ in present]
+    return statistics.fmean(rates) if statistic is GroupStatistic.mean else statistics.median(rates)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -24,8 +24,10 @@ class IndicatorUnit(StrEnum):
     COUNT = "count"
     RATE_PER_100K = "rate-per-100k"
     RATE_PER_10K = "rate-per-10k"
+    RATE_PER_1K = "rate-per-1000"
     PERCENT = "percent"
     RATIO = "ratio"
+    YES_NO = "yes-no"  # a fact per country and year (1 yes, 0 no), passed through with its evidence
 
 
 class IndicatorFlag(StrEnum):

@@ -14,6 +14,7 @@ class Unit(StrEnum):
     rate_per_100k = "rate-per-100k"
     percent = "percent"
     persons = "persons"
+    yes_no = "yes-no"  # a structured fact: 1 yes, 0 no (juvenile-justice policy indicators)
 
 
 class Flag(StrEnum):
@@ -26,6 +27,7 @@ class Flag(StrEnum):
     implausible = "implausible"  # parsed, imported, held back from publication
     conflict = "conflict"  # another row claimed the same key with another value
     computed = "computed"  # derived by the source from other figures
+    small_base = "small-base"  # a survey estimate on a small unweighted base: read with care
 
 
 # Flags that keep an observation out of published releases.

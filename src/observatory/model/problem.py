@@ -55,6 +55,24 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
     ("implausible-year", W, "Implausible year", "The year parses but lies outside 1900-2100."),
     ("negative-count", W, "Negative count", "A count of persons or offences below zero."),
     (
+        "not-yes-no",
+        E,
+        "Not a yes/no answer",
+        "A fact in unit yes-no holds something other than yes, no, 1 or 0.",
+    ),
+    (
+        "fact-without-evidence",
+        E,
+        "Fact without evidence",
+        "A yes/no fact lacks its document title, assessment date, or both legal reference and URL.",
+    ),
+    (
+        "invalid-evidence",
+        E,
+        "Invalid evidence",
+        "A fact's URL is not http(s), its assessment date is not a date, or its document title is too long.",
+    ),
+    (
         "nonstandard-category-label",
         W,
         "Non-standard category label",
@@ -155,6 +173,80 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
         W,
         "Unmapped national offence",
         "A national offence (or part of it) has no ICCS mapping; its count is reported as unmapped.",
+    ),
+    # Technical-assistance portfolio (a projects file or request)
+    ("unknown-currency", E, "Unknown currency", "The budget's currency is not an ISO 4217 code for money."),
+    ("negative-budget", E, "Negative budget", "A pledged budget below zero."),
+    ("end-before-start", E, "End before start", "A project ends before it starts."),
+    ("invalid-date", E, "Invalid date", "The cell is not a date written as YYYY-MM-DD."),
+    ("invalid-project-code", E, "Invalid project code", "A project code is 1-40 letters, digits, . _ -."),
+    (
+        "inconsistent-project-rows",
+        E,
+        "Inconsistent project rows",
+        "Two rows of the same project give different values for one of its own columns.",
+    ),
+    (
+        "invalid-reference",
+        E,
+        "Invalid assessment reference",
+        "An assessment item or gap is not written checklist:item, or an indicator has two links.",
+    ),
+    ("unknown-indicator", E, "Unknown indicator", "An outcome indicator names no Observatory indicator."),
+    (
+        "unknown-assessment-item",
+        E,
+        "Unknown assessment item",
+        "The norms catalogue has no such checklist item.",
+    ),
+    # Standards-and-norms assessments (a ratings file or request)
+    (
+        "unknown-item",
+        E,
+        "Unknown checklist item",
+        "The item is not in the checklist version being assessed.",
+    ),
+    (
+        "duplicate-item",
+        E,
+        "Duplicate item",
+        "The same checklist item is answered twice.",
+    ),
+    (
+        "rating-out-of-scale",
+        E,
+        "Rating outside the scale",
+        "The rating is not a level of the checklist's scale.",
+    ),
+    (
+        "not-applicable-refused",
+        E,
+        "Not applicable refused",
+        "The checklist's scale has no 'not applicable'.",
+    ),
+    (
+        "missing-rating",
+        E,
+        "Missing rating",
+        "A rated item has neither a rating nor 'n/a' (nor an indicator).",
+    ),
+    (
+        "invalid-evidence-kind",
+        E,
+        "Invalid evidence kind",
+        "Evidence kinds are document, statistic, interview, site-visit.",
+    ),
+    (
+        "forbidden-evidence-type",
+        E,
+        "Forbidden evidence type",
+        "An evidence file of a type not accepted, or whose content does not match its extension.",
+    ),
+    (
+        "evidence-too-large",
+        E,
+        "Evidence too large",
+        "An evidence file above the size limit.",
     ),
 )
 

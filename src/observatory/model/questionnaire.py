@@ -24,6 +24,7 @@ class Section(StrEnum):
     prisons = "prisons"
     homicide = "homicide"
     personnel = "personnel"
+    juvenile_justice = "juvenile-justice"  # policy facts (yes/no with evidence), asked in no table
 
 
 class Counting(StrEnum):
@@ -35,6 +36,7 @@ class Counting(StrEnum):
     places = "places"
     staff = "staff"
     facilities = "facilities"
+    facts = "facts"  # a yes/no answer (unit ``yes-no``), not a count
 
 
 @dataclass(frozen=True)

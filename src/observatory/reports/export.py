@@ -1,9 +1,10 @@
-"""Writing observation rows as CSV, JSON, Excel, SDMX-CSV or SDMX-ML.
+"""Writing observation rows as CSV, JSON, Excel, SDMX-CSV, SDMX-ML or SDMX-JSON.
 
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
 carriage return) are neutralised with a leading apostrophe in CSV, SDMX-CSV and Excel output (OWASP's advice
 on CSV injection); :func:`restore` undoes it when such a file is imported again. Numbers are written as
-numbers, so negative values stay negative. The SDMX writers live in :mod:`observatory.reports.sdmx`.
+numbers, so negative values stay negative. The SDMX writers live in :mod:`observatory.reports.sdmx` and
+:mod:`observatory.reports.sdmx_json`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +28,7 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
     sdmx_csv = "sdmx-csv"
     sdmx_ml = "sdmx-ml"
+    sdmx_json = "sdmx-json"
 
     @property
     def media_type(self) -> str:
@@ -35,11 +38,16 @@ class ExportFormat(StrEnum):
             ExportFormat.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ExportFormat.sdmx_csv: "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
             ExportFormat.sdmx_ml: "application/vnd.sdmx.structurespecificdata+xml; version=2.1",
+            ExportFormat.sdmx_json: "application/vnd.sdmx.data+json; version=1.0.0; charset=utf-8",
         }[self]
 
     @property
     def suffix(self) -> str:
-        return {ExportFormat.sdmx_csv: ".csv", ExportFormat.sdmx_ml: ".xml"}.get(self, f".{self.value}")
+        return {
+            ExportFormat.sdmx_csv: ".csv",
+            ExportFormat.sdmx_ml: ".xml",
+            ExportFormat.sdmx_json: ".json",
+        }.get(self, f".{self.value}")
 
 
 def neutralise(value: Any) -> Any:
@@ -126,14 +134,26 @@ def to_xlsx(
     return buffer.getvalue()
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: ExportFormat, columns: Sequence[str] | None = None) -> bytes:
-    from observatory.reports import sdmx  # imports this module for ``neutralise``
+def render(
+    rows: Sequence[dict[str, Any]],
+    fmt: ExportFormat,
+    columns: Sequence[str] | None = None,
+    *,
+    prepared: datetime | None = None,
+) -> bytes:
+    """``rows`` in ``fmt``; ``prepared`` dates an SDMX-ML/JSON message (now by default; the API passes the
+    release's time so that a release's message is the same bytes every time)."""
+    from observatory.reports import sdmx, sdmx_json  # they import this module for ``neutralise``
+
+    if fmt is ExportFormat.sdmx_ml:
+        return sdmx.to_sdmx_ml(rows, columns, prepared=prepared)
+    if fmt is ExportFormat.sdmx_json:
+        return sdmx_json.to_sdmx_json(rows, columns, prepared=prepared)
 
     writers: dict[ExportFormat, Callable[[Sequence[dict[str, Any]], Sequence[str] | None], bytes]] = {
         ExportFormat.csv: to_csv,
         ExportFormat.json: to_json,
         ExportFormat.xlsx: to_xlsx,
         ExportFormat.sdmx_csv: sdmx.to_sdmx_csv,
-        ExportFormat.sdmx_ml: sdmx.to_sdmx_ml,
     }
     return writers[fmt](rows, columns)

@@ -182,7 +182,7 @@ class ConceptRow(Base):
 
 
 class UserRow(Base):
-    """Someone who works with the collection: an admin, a UNODC reviewer or a country's focal point."""
+    """Someone who works with the platform: an admin, a reviewer, a focal point or an assessor."""
 
     __tablename__ = "users"
 
@@ -190,10 +190,79 @@ class UserRow(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
-    country: Mapped[str | None] = mapped_column(String(20))  # focal points only
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # Argon2id, never the password
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserCountryRow(Base):
+    """A country a focal point or an assessor acts for (one row per country)."""
+
+    __tablename__ = "user_countries"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    country: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie holds a random id of which only the SHA-256 is kept."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginAttemptRow(Base):
+    """One sign-in attempt, counted by account and by client address for throttling."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    email: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuditRow(Base):
+    """One write (or attempted write), through the API, a page or the CLI, and how it ended."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_user_at", "user_id", "at"),
+        Index("ix_audit_log_country_at", "country", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the log outlives what it names
+    email: Mapped[str | None] = mapped_column(String(320))
+    token_id: Mapped[int | None] = mapped_column(Integer)
+    session_id: Mapped[int | None] = mapped_column(Integer)
+    role: Mapped[str | None] = mapped_column(String(20))
+    via: Mapped[str] = mapped_column(String(10))  # web or cli
+    action: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str | None] = mapped_column(String(20))
+    target: Mapped[str | None] = mapped_column(String(500))
+    request: Mapped[str] = mapped_column(String(1000))  # "POST /api/v1/..." or "observatory ..."
+    address: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))  # ok, refused, invalid, error
+    status: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
 
 
 class ApiTokenRow(Base):
@@ -488,3 +557,136 @@ class CorrespondenceChangeRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssistanceProjectRow(Base):
+    """A technical-assistance project: its current version (JSON) and the columns lists filter on."""
+
+    __tablename__ = "assistance_projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(20))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssistanceRevisionRow(Base):
+    """Every version of a project, never overwritten: who, when, why, and the file it came from."""
+
+    __tablename__ = "assistance_project_revisions"
+    __table_args__ = (UniqueConstraint("project_id", "revision", name="uq_assistance_revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("assistance_projects.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("source_files.sha256"))
+
+
+class AssistanceCountryRow(Base):
+    """The countries a project works in (for filtering by country)."""
+
+    __tablename__ = "assistance_project_countries"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("assistance_projects.id"), primary_key=True)
+    country: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class ExchangeRateRow(Base):
+    """US dollars per unit of a currency on a date, from a named source (decimal kept as text, exact)."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (UniqueConstraint("currency", "rate_date", "source", name="uq_exchange_rate"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    currency: Mapped[str] = mapped_column(String(3), index=True)
+    usd_per_unit: Mapped[str] = mapped_column(String(40))
+    rate_date: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(500))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class NormChecklistVersionRow(Base):
+    """A checklist version as first used by an assessment (JSON): old assessments keep their version."""
+
+    __tablename__ = "norm_checklist_versions"
+    __table_args__ = (UniqueConstraint("checklist_id", "version", name="uq_norm_checklist_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    checklist_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[str] = mapped_column(Text)
+    first_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NormAssessmentRow(Base):
+    """One assessor's assessment of one country against one checklist version, on one date."""
+
+    __tablename__ = "norm_assessments"
+    __table_args__ = (
+        UniqueConstraint(
+            "checklist_id", "checklist_version", "country", "assessor", "assessed_on", name="uq_norm_assessment"
+        ),
+        Index("ix_norm_assessments_country", "country", "checklist_id", "assessed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    checklist_id: Mapped[str] = mapped_column(String(80))
+    checklist_version: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(20))
+    assessor: Mapped[str] = mapped_column(String(320))
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class NormFindingRow(Base):
+    """One item of an assessment: rating or not applicable or text, and the provenance of a filled figure."""
+
+    __tablename__ = "norm_findings"
+    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_norm_finding"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("norm_assessments.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(40))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20))
+    indicator: Mapped[str | None] = mapped_column(String(120))
+    indicator_value: Mapped[float | None] = mapped_column(Float)
+    indicator_year: Mapped[int | None] = mapped_column(Integer)
+    indicator_unit: Mapped[str | None] = mapped_column(String(40))
+    release: Mapped[int | None] = mapped_column(Integer)
+    explain: Mapped[str | None] = mapped_column(String(500))
+
+
+class NormEvidenceRow(Base):
+    """A piece of evidence for a finding; an uploaded file is kept under its SHA-256 with the originals."""
+
+    __tablename__ = "norm_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("norm_findings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2000))
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("source_files.sha256"))
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    size: Mapped[int | None] = mapped_column(BigInteger)

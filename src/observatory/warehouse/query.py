@@ -7,7 +7,9 @@ default) and compiles for PostgreSQL (see the golden SQL in ``tests/golden``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from observatory.store.db import Store
 from observatory.warehouse.release import latest_release
 
 ORDER = ("area", "variable", *SERIES_DIMENSIONS[1:], "period")
+# Columns a caller may order observations by (``sort=`` of the API).
+SORTABLE = ("area", "period", "value", "dataflow", *SERIES_DIMENSIONS, "source")
 # DuckDB connections are not thread-safe: every query on a release table holds this lock.
 RELEASE_LOCK = threading.Lock()
 
@@ -59,17 +63,30 @@ class ObservationPage:
     limit: int | None = None
     offset: int = 0
     filters: dict[str, Any] = field(default_factory=dict)
+    released_at: datetime | None = None
 
 
-def observations_expr(table: Table, flt: ObservationFilter) -> Table:
-    """The filtered, ordered observations: one ibis expression, any backend."""
+def observations_expr(table: Table, flt: ObservationFilter, order: Sequence[tuple[str, bool]] = ()) -> Table:
+    """The filtered, ordered observations: one ibis expression, any backend.
+
+    ``order`` is ``(column, descending)`` pairs of :data:`SORTABLE` columns put before the default order
+    (which breaks ties, so that pages never overlap); ``period`` sorts by year first.
+    """
     predicates = [table[name].isin(list(values)) for name, values in flt.membership().items()]
     if flt.year_from is not None:
         predicates.append(table.year >= flt.year_from)
     if flt.year_to is not None:
         predicates.append(table.year <= flt.year_to)
     expr = table.filter(predicates) if predicates else table
-    return expr.order_by([expr[c] for c in ORDER])
+    keys: list[Any] = []
+    used: set[str] = set()
+    for name, descending in order:
+        if name not in SORTABLE:
+            raise ValueError(f"cannot order observations by {name!r}")
+        for column in ("year", "period") if name == "period" else (name,):
+            keys.append(ibis.desc(expr[column]) if descending else expr[column])
+            used.add(column)
+    return expr.order_by([*keys, *(expr[c] for c in ORDER if c not in used)])
 
 
 def series_expr(table: Table, area: str) -> Table:
@@ -103,10 +120,15 @@ def release_table(store: Store, release: Release | None = None) -> tuple[Table, 
 
 
 def query_observations(
-    store: Store, flt: ObservationFilter, *, limit: int | None = None, offset: int = 0
+    store: Store,
+    flt: ObservationFilter,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    order: Sequence[tuple[str, bool]] = (),
 ) -> ObservationPage:
     table, release = release_table(store)
-    expr = observations_expr(table, flt)
+    expr = observations_expr(table, flt, order)
     with RELEASE_LOCK:
         count = int(expr.count().execute())
         page = expr.limit(limit, offset=offset) if limit is not None else expr
@@ -118,6 +140,7 @@ def query_observations(
         limit=limit,
         offset=offset,
         filters={**flt.membership(), "year_from": flt.year_from, "year_to": flt.year_to},
+        released_at=release.created_at,
     )
 
 

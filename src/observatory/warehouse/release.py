@@ -52,7 +52,7 @@ def _publishable(flags: str) -> bool:
 def _to_release(row: ReleaseRow) -> Release:
     return Release(
         number=row.number,
-        created_at=row.created_at,
+        created_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),  # SQLite
         observations=row.observations,
         sha256=row.sha256,
         path=row.path,

@@ -17,23 +17,37 @@ from fastapi.templating import Jinja2Templates
 
 from observatory.settings import Settings, get_settings
 from observatory.store.db import Store
-from observatory.web.errors import install_error_handlers
+from observatory.web.caching import CACHE_DEPENDENCIES, install_caching
+from observatory.web.errors import ERROR_RESPONSES, install_error_handlers
+from observatory.web.ratelimit import RateLimitMiddleware
 from observatory.web.routes import (
     API_PREFIX,
+    admin,
     api_router,
+    assistance,
+    audit,
     collection,
     correspondence,
+    correspondence_pages,
+    explore,
+    indicator_downloads,
     indicators,
+    norms,
     operation_id,
     pages,
+    reports,
     rounds,
+    session,
+    surveys,
+    workspace,
 )
 from observatory.web.routes.meta import package_version
+from observatory.web.security import SecurityMiddleware, web_session
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-VENDOR_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+VENDOR_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "countries-110m.json")
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +60,7 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["version"] = package_version()
     templates.env.filters["number"] = _number
+    templates.env.globals["web_session"] = web_session  # who is signed in; its csrf_token
     return templates
 
 
@@ -80,6 +95,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         redoc_url=None,
         openapi_url="/openapi.json",
         generate_unique_id_function=operation_id,
+        responses=ERROR_RESPONSES,  # every operation documents the error envelope
+        dependencies=CACHE_DEPENDENCIES,  # 304 before a published route runs its query
     )
     app.state.settings = settings
     app.state.store = store
@@ -89,9 +106,25 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for router in (rounds.router, rounds.focal_router, collection.router, correspondence.router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(indicators.router, prefix=API_PREFIX)
+    app.include_router(surveys.router, prefix=API_PREFIX)  # /surveys/estimate
+    app.include_router(indicator_downloads.router, prefix=API_PREFIX)  # /indicators/{id}/values.{format}
+    app.include_router(explore.router)  # /explore
+    app.include_router(audit.router, prefix=API_PREFIX)
+    app.include_router(assistance.router, prefix=API_PREFIX)  # /assistance/projects, summary, iati.xml
+    app.include_router(reports.router, prefix=API_PREFIX)  # /reports/profile/{iso3}.{fmt}, portfolio, annex
+    app.include_router(session.router)  # /login, /logout
+    install_caching(app)  # ETag, Cache-Control, Vary, 304 (web/caching.py)
+    app.add_middleware(RateLimitMiddleware)  # 429 per client; sees the session, so added before Security
+    app.add_middleware(SecurityMiddleware)  # session cookie lookup, audit of every write
     app.include_router(correspondence.page_router)  # /iccs/review before /iccs/{code}
+    app.include_router(correspondence_pages.router)  # /iccs/correspondences before /iccs/{code}
+    app.include_router(assistance.page_router)  # /assistance, /assistance/{code}
+    app.include_router(norms.router, prefix=API_PREFIX)  # /api/v1/norms
+    app.include_router(norms.page_router)  # /norms, /norms/{id}
     app.include_router(pages.router)
     app.include_router(rounds.page_router)
+    app.include_router(workspace.router)  # /workspace, /workspace/{year}/{iso3}
+    app.include_router(admin.router)  # /admin/users, /admin/rounds
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     if missing := missing_assets():
         log.warning("charts will not render: %s missing; run `make assets`", ", ".join(missing))

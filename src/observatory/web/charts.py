@@ -8,6 +8,7 @@ the flags, and the original file (SHA-256 prefix) and row. Figures the platform 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -267,3 +268,132 @@ def area_charts(rows: Iterable[Mapping[str, Any]]) -> list[Chart]:
     materialised = list(rows)
     builders = (prison_rate_chart, unsentenced_chart, unsentenced_share_chart, homicide_chart)
     return [chart for build in builders if (chart := build(materialised)) is not None]
+
+
+EXPLAIN_HINT = "click the point for where it came from"
+
+
+def linked_line_spec(values: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+    """:func:`line_spec` whose points carry a tooltip and link to their explanation (each datum's ``href``).
+
+    The line and the points are two layers, so only a point (one figure) is a link, never the whole line.
+    """
+    spec = line_spec(values, **options)
+    encoding = spec["encoding"]
+    tooltip = [*encoding.pop("tooltip"), {"field": "hint", "type": "nominal", "title": "Explanation"}]
+    for datum in values:
+        datum.setdefault("hint", EXPLAIN_HINT if datum.get("href") else "")
+    del spec["mark"]
+    spec["layer"] = [
+        {"mark": {"type": "line", "strokeWidth": 2}},
+        {
+            "mark": {"type": "point", "filled": True, "size": 55, "cursor": "pointer"},
+            "encoding": {"tooltip": tooltip, "href": {"field": "href", "type": "nominal"}},
+        },
+    ]
+    return spec
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What a world map shows: per country (keyed by its M49 code) the value and flags of each year."""
+
+    values: list[dict[str, Any]]  # {"m49", "code", "area", "values": {year: value}, "flags": {year: text}}
+    years: list[int]
+    year: int
+    domain: tuple[float, float]
+
+
+def choropleth_spec(
+    data: MapData,
+    *,
+    topojson_url: str,
+    title: str,
+    legend_title: str,
+    explain_url: str,
+    value_format: str = ",.1f",
+    description: str = "",
+) -> dict[str, Any]:
+    """A world choropleth: Natural Earth countries (TopoJSON whose feature ids are M49 codes) looked up
+    into the indicator's values by M49 code, coloured by the value of the year the ``year`` slider picks.
+
+    ``explain_url`` is the explanation page's path; each country links to ``?area=CODE&year=YEAR``.
+    """
+    low, high = data.domain
+    key = "'' + year"  # the slider's year as an object key
+    return {
+        "$schema": SCHEMA,
+        "description": description or title,
+        "width": "container",
+        "height": 420,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "title": {"text": {"expr": f"{json_string(title + ', ')} + year"}, "anchor": "start", "fontSize": 14},
+        "params": [
+            {
+                "name": "year",
+                "value": data.year,
+                "bind": {
+                    "input": "range",
+                    "min": min(data.years),
+                    "max": max(data.years),
+                    "step": 1,
+                    "name": "Year ",
+                },
+            }
+        ],
+        "data": {"url": topojson_url, "format": {"type": "topojson", "feature": "countries"}},
+        "projection": {"type": "equalEarth"},
+        "transform": [
+            {
+                "lookup": "id",
+                "from": {
+                    "data": {"values": data.values},
+                    "key": "m49",
+                    "fields": ["code", "area", "values", "flags"],
+                },
+            },
+            {"calculate": f"isValid(datum.values) ? datum.values[{key}] : null", "as": "value"},
+            {
+                "calculate": f"isValid(datum.flags) && isValid(datum.flags[{key}]) ? datum.flags[{key}] : ''",
+                "as": "flag",
+            },
+            {"calculate": "isValid(datum.area) ? datum.area : datum.properties.name", "as": "name"},
+            {"calculate": "year", "as": "shown_year"},
+            {
+                "calculate": f"isValid(datum.value) ? {json_string(explain_url + '?area=')} + datum.code + "
+                f"'&year=' + year + '#explanation' : null",
+                "as": "href",
+            },
+        ],
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5, "invalid": None},  # grey: shown
+        "encoding": {
+            "color": {
+                "condition": {
+                    "test": "isValid(datum.value)",
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": legend_title,
+                    "scale": {"type": "sqrt", "domain": [low, high], "scheme": "orangered", "zero": True},
+                    "legend": {"format": value_format, "orient": "bottom-left", "gradientLength": 180},
+                },
+                "value": "#e3e5e8",
+            },
+            "tooltip": [
+                {"field": "name", "type": "nominal", "title": "Area"},
+                {"field": "shown_year", "type": "nominal", "title": "Year"},
+                {"field": "value", "type": "quantitative", "title": legend_title, "format": value_format},
+                {"field": "flag", "type": "nominal", "title": "Flags"},
+            ],
+            "href": {"field": "href", "type": "nominal"},
+        },
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None},
+            "legend": {"labelFontSize": 11, "titleFontSize": 11},
+        },
+    }
+
+
+def json_string(text: str) -> str:
+    """``text`` as a Vega expression string literal."""
+    return json.dumps(text, ensure_ascii=False)

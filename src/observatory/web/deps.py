@@ -1,4 +1,5 @@
-"""FastAPI dependencies as ``Annotated`` aliases: the store and settings of the running app, the user."""
+"""FastAPI dependencies as ``Annotated`` aliases: the store and settings of the running app, the user
+(from an API token or the session cookie, with the CSRF check)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
-from observatory.auth import User, user_for_token
+from observatory.auth import ANONYMOUS, User, token_user, user_for_token
+from observatory.auth.sessions import CSRF_FIELD, CSRF_HEADER
 from observatory.catalog.areas import AreaCatalog, load_areas
 from observatory.catalog.iccs import load_iccs
 from observatory.errors import InvalidInput
 from observatory.model.classification import Scheme
 from observatory.settings import Settings
 from observatory.store.db import Store
+from observatory.web.security import SAFE_METHODS, CsrfFailed, note_user, web_session
 
 
 def get_store(request: Request) -> Store:
@@ -91,11 +95,53 @@ bearer = HTTPBearer(
 )
 
 
-def get_current_user(
-    store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+FORM_TYPES = ("application/x-www-form-urlencoded",)
+
+
+async def _sent_csrf(request: Request) -> str | None:
+    """The CSRF token a request sends: the ``X-CSRF-Token`` header, or the ``csrf_token`` field of a
+    URL-encoded form (a multipart body is never read here: it may be a large upload streamed later)."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent:
+        return sent
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() in FORM_TYPES:
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def get_current_user(
+    request: Request,
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
-    """The user the ``Authorization: Bearer <token>`` header names; 401 without a valid token."""
-    return user_for_token(store, credentials.credentials if credentials else None)
+    """The user an ``Authorization: Bearer <token>`` header or the session cookie names; 401 without.
+
+    A request authenticated by the session cookie that changes anything must carry the session's CSRF
+    token (403 ``csrf-failed`` otherwise); Bearer-token requests need none (browsers never add the header
+    on their own).
+    """
+    if credentials is not None:
+        found = await run_in_threadpool(token_user, store, credentials.credentials)
+        note_user(request, found.user, token_id=found.token_id)
+        return found.user
+    session = web_session(request)
+    if session is None:
+        return await run_in_threadpool(user_for_token, store, None)  # raises Unauthenticated
+    note_user(request, session.user, session_id=session.id)
+    if request.method not in SAFE_METHODS and not session.csrf_ok(await _sent_csrf(request)):
+        raise CsrfFailed(
+            f"the request comes with the session cookie but without its CSRF token; send the header "
+            f'{CSRF_HEADER} (the page\'s <meta name="csrf-token">) or the form field {CSRF_FIELD}'
+        )
+    return session.user
+
+
+def get_user_or_anonymous(request: Request) -> User:
+    """The signed-in browser's user, or :data:`ANONYMOUS` (pages that only read)."""
+    session = web_session(request)
+    return session.user if session is not None else ANONYMOUS
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+MaybeUser = Annotated[User, Depends(get_user_or_anonymous)]

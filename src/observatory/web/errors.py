@@ -18,16 +18,35 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from observatory.errors import ErrorEnvelope, ObservatoryError
+from observatory.web.schemas import ErrorPublic
 
 log = logging.getLogger(__name__)
 
 JSON_PATHS = ("/api/", "/openapi.json")
 HTTP_CODES = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}
 INVALID_PARAMETER = "invalid-parameter"
+OUT_OF_RANGE = "out-of-range"
 _MAX_SHOWN = 80
+
+
+def _documented(what: str) -> dict[str, Any]:
+    return {"model": ErrorPublic, "description": what}
+
+
+# The error answers every API operation documents (``FastAPI(responses=...)``); a documented 4XX also
+# replaces FastAPI's 422, which this API never sends (a request that fails validation is a 400).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": _documented(
+        "The request was refused: invalid parameter (400), not signed in (401), not allowed (403), "
+        "not found (404), not acceptable (406), conflict (409), too large (413), too many requests "
+        "(429, with Retry-After)."
+    ),
+    "5XX": _documented("The server failed; the error was logged."),
+}
 
 
 def wants_json(request: Request) -> bool:
@@ -54,6 +73,15 @@ def _validation_problem(error: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _out_of_range(exc: BaseException) -> bool:
+    """An integer parameter too large for the store: SQLite's ``OverflowError``, PostgreSQL's
+    numeric_value_out_of_range (SQLSTATE 22003), either wrapped by SQLAlchemy."""
+    if isinstance(exc, OverflowError):
+        return True
+    orig = exc.orig if isinstance(exc, StatementError) else None
+    return isinstance(orig, OverflowError) or getattr(orig, "sqlstate", None) == "22003"
+
+
 def envelope_for(request: Request, exc: Exception) -> tuple[ErrorEnvelope, dict[str, str]]:
     """The envelope for ``exc`` and any headers the response must carry (``Allow`` on a 405)."""
     if isinstance(exc, ObservatoryError):
@@ -75,6 +103,10 @@ def envelope_for(request: Request, exc: Exception) -> tuple[ErrorEnvelope, dict[
         problem = {"code": code, "message": message}
         headers = dict(exc.headers or {})
         return ErrorEnvelope(status=status, error=message, errors=[problem]), headers
+    if _out_of_range(exc):  # an id or year too large for the database's integers
+        message = "a number in the request is out of range (integers are at most 2^63 - 1)"
+        problem = {"code": OUT_OF_RANGE, "message": message}
+        return ErrorEnvelope(status=400, error=message, errors=[problem]), {}
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     message = "internal error; it was logged, please report it"
     problem = {"code": "internal-error", "message": message}
@@ -100,5 +132,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Route every failure through :func:`handle_error`."""
-    for kind in (ObservatoryError, RequestValidationError, StarletteHTTPException, Exception):
+    # OverflowError and StatementError: database errors that may be an out-of-range parameter (400).
+    known = (ObservatoryError, RequestValidationError, StarletteHTTPException, OverflowError, StatementError)
+    for kind in (*known, Exception):
         app.add_exception_handler(kind, handle_error)

@@ -20,7 +20,7 @@ from observatory.indicators.compute import compute
 from observatory.indicators.explain import explain
 from observatory.model.indicator import TOTAL, Indicator, IndicatorFlag, IndicatorUnit
 from observatory.store.db import Store
-from observatory.web.charts import Chart, line_spec
+from observatory.web.charts import Chart, linked_line_spec
 
 #: The indicators an area page charts, in order.
 HEADLINE = ("prison_population_rate", "prison_occupancy", "sdg_16_3_2", "sdg_16_1_1")
@@ -28,6 +28,8 @@ UNIT_LABELS = {
     IndicatorUnit.COUNT: "",
     IndicatorUnit.RATE_PER_100K: "per 100,000",
     IndicatorUnit.RATE_PER_10K: "per 10,000",
+    IndicatorUnit.RATE_PER_1K: "per 1,000",
+    IndicatorUnit.YES_NO: "1 yes, 0 no",
     IndicatorUnit.PERCENT: "%",
     IndicatorUnit.RATIO: "ratio",
 }
@@ -35,6 +37,8 @@ Y_TITLES = {
     IndicatorUnit.COUNT: "Count",
     IndicatorUnit.RATE_PER_100K: "Rate per 100,000",
     IndicatorUnit.RATE_PER_10K: "Rate per 10,000",
+    IndicatorUnit.RATE_PER_1K: "Rate per 1,000",
+    IndicatorUnit.YES_NO: "Yes (1) or no (0)",
     IndicatorUnit.PERCENT: "Per cent",
     IndicatorUnit.RATIO: "Ratio",
 }
@@ -63,11 +67,11 @@ def is_total(indicator: Indicator, row: Mapping[str, Any]) -> bool:
 
 
 def explain_links(indicator_id: str, area: str, year: int) -> dict[str, str]:
-    """The JSON explanation of one figure and the human page showing it."""
+    """The JSON explanation of one figure and the human page showing it (at the explanation)."""
     query = urlencode({"area": area, "year": year})
     return {
         "json": f"/api/v1/indicators/{indicator_id}/explain?{query}",
-        "page": f"/indicators/{indicator_id}?{urlencode({'area': area})}",
+        "page": f"/indicators/{indicator_id}?{query}#explanation",
     }
 
 
@@ -125,7 +129,9 @@ class IndicatorChart:
 def indicator_chart(
     indicator: Indicator, rows: Iterable[Mapping[str, Any]], release: int
 ) -> IndicatorChart | None:
-    """A small year-by-year line of the indicator's total (and its breakdowns when it has some)."""
+    """A small year-by-year line of the indicator's total (and its breakdowns when it has some).
+
+    Each point links to the explanation of its figure."""
     values = [
         {
             "date": f"{int(r['year'])}-01-01",
@@ -137,6 +143,7 @@ def indicator_chart(
             "source": f"computed: {indicator.formula()}",
             "flags": ", ".join(["computed", *split_flags(r.get("flags"))]),
             "provenance": f"release {release}",
+            "href": explain_links(indicator.id, str(r["area"]), int(r["year"]))["page"],
         }
         for r in rows
         if r.get("value") is not None
@@ -144,7 +151,7 @@ def indicator_chart(
     if not values:
         return None
     description = f"Indicator {indicator.id}: {indicator.name}, computed from release {release}."
-    spec = line_spec(
+    spec = linked_line_spec(
         values,
         title=indicator.name,
         y_title=Y_TITLES[indicator.unit],
@@ -266,10 +273,18 @@ def sort_rows(rows: list[CountryRow], sort: str) -> list[CountryRow]:
 
 
 def indicator_view(
-    store: Store, catalog: AreaCatalog, indicator: Indicator, *, area: str | None = None, sort: str = "name"
+    store: Store,
+    catalog: AreaCatalog,
+    indicator: Indicator,
+    *,
+    area: str | None = None,
+    sort: str = "name",
+    year: int | None = None,
+    computed: tuple[list[dict[str, Any]], int] | None = None,
 ) -> IndicatorView:
-    """Everything ``/indicators/{id}`` shows."""
-    rows, release = safe_compute(store, indicator.id)
+    """Everything ``/indicators/{id}`` shows; with ``area``, the explanation of its ``year`` value (of its
+    latest year when it has no value that year). ``computed`` is :func:`safe_compute`'s answer if known."""
+    rows, release = computed or safe_compute(store, indicator.id)
     view = IndicatorView(indicator=indicator, release=release)
     view.latest = sort_rows(latest_by_area(indicator, rows, catalog), sort)
     if area is None:
@@ -280,6 +295,8 @@ def indicator_view(
     view.series = sorted((figure(indicator, r) for r in mine), key=lambda f: (-f.year, f.breakdown))
     view.chart = indicator_chart(indicator, [r for r in mine if is_total(indicator, r)], release)
     figures = latest(indicator, mine)
+    if year is not None and any(int(r["year"]) == year and r.get("value") is not None for r in mine):
+        figures = [figure(indicator, r) for r in mine if int(r["year"]) == year]
     if figures:
         view.links = explain_links(indicator.id, area, figures[0].year)
         try:

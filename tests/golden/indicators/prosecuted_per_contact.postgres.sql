@@ -3,24 +3,24 @@ SELECT
 FROM (
   SELECT
     'prosecuted_per_contact' AS "indicator",
-    "t7"."area",
-    "t7"."year",
-    "t7"."offence",
+    "t13"."area",
+    "t13"."year",
+    "t13"."offence",
     CASE
-      WHEN "t8"."denominator" IS NULL
+      WHEN "t14"."denominator" IS NULL
       THEN CAST(NULL AS DOUBLE PRECISION)
-      WHEN "t8"."denominator" = 0
+      WHEN "t14"."denominator" = 0
       THEN CAST(NULL AS DOUBLE PRECISION)
       ELSE (
-        CAST("t7"."numerator" AS DOUBLE PRECISION) / "t8"."denominator"
+        CAST("t13"."numerator" AS DOUBLE PRECISION) / "t14"."denominator"
       ) * 1.0
     END AS "value",
-    "t7"."numerator",
-    "t8"."denominator",
+    "t13"."numerator",
+    "t14"."denominator",
     CASE
-      WHEN "t8"."denominator" IS NULL
+      WHEN "t14"."denominator" IS NULL
       THEN 'missing-denominator'
-      WHEN "t8"."denominator" = 0
+      WHEN "t14"."denominator" = 0
       THEN 'zero-denominator'
       ELSE ''
     END AS "flags"
@@ -29,62 +29,204 @@ FROM (
       *
     FROM (
       SELECT
-        "t1"."area",
-        "t1"."year",
-        "t1"."offence",
-        SUM("t1"."value") AS "numerator"
+        "t7"."area",
+        "t7"."year",
+        "t7"."offence",
+        SUM("t7"."value") AS "numerator"
       FROM (
         SELECT
-          *
-        FROM "observations" AS "t0"
-        WHERE
-          "t0"."variable" = 'persons-prosecuted'
-          AND "t0"."unit" = 'count'
-          AND "t0"."sex" = '_T'
-          AND "t0"."age" = '_T'
-          AND "t0"."status" = '_T'
-          AND "t0"."citizenship" = '_T'
-          AND "t0"."category" = '_T'
-      ) AS "t1"
+          "t5"."dataflow",
+          "t5"."area",
+          "t5"."period",
+          "t5"."variable",
+          "t5"."sex",
+          "t5"."age",
+          "t5"."offence",
+          "t5"."status",
+          "t5"."citizenship",
+          "t5"."category",
+          "t5"."unit",
+          "t5"."value",
+          "t5"."flags",
+          "t5"."note",
+          "t5"."label",
+          "t5"."source",
+          "t5"."file_sha256",
+          "t5"."row",
+          "t5"."import_id",
+          "t5"."year"
+        FROM (
+          SELECT
+            *
+          FROM (
+            SELECT
+              "t1"."dataflow",
+              "t1"."area",
+              "t1"."period",
+              "t1"."variable",
+              "t1"."sex",
+              "t1"."age",
+              "t1"."offence",
+              "t1"."status",
+              "t1"."citizenship",
+              "t1"."category",
+              "t1"."unit",
+              "t1"."value",
+              "t1"."flags",
+              "t1"."note",
+              "t1"."label",
+              "t1"."source",
+              "t1"."file_sha256",
+              "t1"."row",
+              "t1"."import_id",
+              "t1"."year",
+              ROW_NUMBER() OVER (
+                PARTITION BY "t1"."area", "t1"."year", "t1"."variable", "t1"."unit", "t1"."sex", "t1"."age", "t1"."offence", "t1"."status", "t1"."citizenship", "t1"."category"
+                ORDER BY CASE
+                  WHEN "t1"."dataflow" = 'UN_CTS'
+                  THEN 0
+                  WHEN "t1"."dataflow" = 'UNODC_CTS'
+                  THEN 1
+                  WHEN "t1"."dataflow" = 'UN_SDG'
+                  THEN 2
+                  WHEN "t1"."dataflow" = 'SURVEY'
+                  THEN 3
+                  WHEN "t1"."dataflow" = 'WB_WDI'
+                  THEN 4
+                  WHEN "t1"."dataflow" = 'JJ_POLICY'
+                  THEN 5
+                  ELSE 6
+                END ASC, "t1"."dataflow" ASC, COALESCE("t1"."import_id", 0) DESC NULLS LAST, "t1"."period" ASC
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+              ) - 1 AS "_source_pick"
+            FROM (
+              SELECT
+                *
+              FROM "observations" AS "t0"
+              WHERE
+                "t0"."variable" = 'persons-prosecuted'
+                AND "t0"."unit" = 'count'
+                AND "t0"."sex" = '_T'
+                AND "t0"."age" = '_T'
+                AND "t0"."status" = '_T'
+                AND "t0"."citizenship" = '_T'
+                AND "t0"."category" = '_T'
+            ) AS "t1"
+          ) AS "t3"
+          WHERE
+            "t3"."_source_pick" = 0
+        ) AS "t5"
+      ) AS "t7"
       GROUP BY
         1,
         2,
         3
-    ) AS "t3"
-  ) AS "t7"
+    ) AS "t9"
+  ) AS "t13"
   LEFT OUTER JOIN (
     SELECT
       *
     FROM (
       SELECT
-        "t2"."area",
-        "t2"."year",
-        "t2"."offence",
-        SUM("t2"."value") AS "denominator"
+        "t8"."area",
+        "t8"."year",
+        "t8"."offence",
+        SUM("t8"."value") AS "denominator"
       FROM (
         SELECT
-          *
-        FROM "observations" AS "t0"
-        WHERE
-          "t0"."variable" = 'persons-in-contact'
-          AND "t0"."unit" = 'count'
-          AND "t0"."sex" = '_T'
-          AND "t0"."age" = '_T'
-          AND "t0"."status" = '_T'
-          AND "t0"."citizenship" = '_T'
-          AND "t0"."category" = '_T'
-      ) AS "t2"
+          "t6"."dataflow",
+          "t6"."area",
+          "t6"."period",
+          "t6"."variable",
+          "t6"."sex",
+          "t6"."age",
+          "t6"."offence",
+          "t6"."status",
+          "t6"."citizenship",
+          "t6"."category",
+          "t6"."unit",
+          "t6"."value",
+          "t6"."flags",
+          "t6"."note",
+          "t6"."label",
+          "t6"."source",
+          "t6"."file_sha256",
+          "t6"."row",
+          "t6"."import_id",
+          "t6"."year"
+        FROM (
+          SELECT
+            *
+          FROM (
+            SELECT
+              "t2"."dataflow",
+              "t2"."area",
+              "t2"."period",
+              "t2"."variable",
+              "t2"."sex",
+              "t2"."age",
+              "t2"."offence",
+              "t2"."status",
+              "t2"."citizenship",
+              "t2"."category",
+              "t2"."unit",
+              "t2"."value",
+              "t2"."flags",
+              "t2"."note",
+              "t2"."label",
+              "t2"."source",
+              "t2"."file_sha256",
+              "t2"."row",
+              "t2"."import_id",
+              "t2"."year",
+              ROW_NUMBER() OVER (
+                PARTITION BY "t2"."area", "t2"."year", "t2"."variable", "t2"."unit", "t2"."sex", "t2"."age", "t2"."offence", "t2"."status", "t2"."citizenship", "t2"."category"
+                ORDER BY CASE
+                  WHEN "t2"."dataflow" = 'UN_CTS'
+                  THEN 0
+                  WHEN "t2"."dataflow" = 'UNODC_CTS'
+                  THEN 1
+                  WHEN "t2"."dataflow" = 'UN_SDG'
+                  THEN 2
+                  WHEN "t2"."dataflow" = 'SURVEY'
+                  THEN 3
+                  WHEN "t2"."dataflow" = 'WB_WDI'
+                  THEN 4
+                  WHEN "t2"."dataflow" = 'JJ_POLICY'
+                  THEN 5
+                  ELSE 6
+                END ASC, "t2"."dataflow" ASC, COALESCE("t2"."import_id", 0) DESC NULLS LAST, "t2"."period" ASC
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+              ) - 1 AS "_source_pick"
+            FROM (
+              SELECT
+                *
+              FROM "observations" AS "t0"
+              WHERE
+                "t0"."variable" = 'persons-in-contact'
+                AND "t0"."unit" = 'count'
+                AND "t0"."sex" = '_T'
+                AND "t0"."age" = '_T'
+                AND "t0"."status" = '_T'
+                AND "t0"."citizenship" = '_T'
+                AND "t0"."category" = '_T'
+            ) AS "t2"
+          ) AS "t4"
+          WHERE
+            "t4"."_source_pick" = 0
+        ) AS "t6"
+      ) AS "t8"
       GROUP BY
         1,
         2,
         3
-    ) AS "t4"
-  ) AS "t8"
-    ON "t7"."area" = "t8"."area"
-    AND "t7"."year" = "t8"."year"
-    AND "t7"."offence" = "t8"."offence"
-) AS "t9"
+    ) AS "t10"
+  ) AS "t14"
+    ON "t13"."area" = "t14"."area"
+    AND "t13"."year" = "t14"."year"
+    AND "t13"."offence" = "t14"."offence"
+) AS "t15"
 ORDER BY
-  "t9"."area" ASC,
-  "t9"."year" ASC,
-  "t9"."offence" ASC
+  "t15"."area" ASC,
+  "t15"."year" ASC,
+  "t15"."offence" ASC

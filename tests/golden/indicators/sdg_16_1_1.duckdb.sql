@@ -3,66 +3,119 @@ SELECT
 FROM (
   SELECT
     'sdg_16_1_1' AS "indicator",
-    "t8"."area",
-    "t8"."year",
+    "t11"."area",
+    "t11"."year",
     CASE
-      WHEN "t7"."denominator" IS NULL
+      WHEN "t5"."denominator" IS NULL
       THEN CAST(NULL AS DOUBLE)
-      WHEN "t7"."denominator" = 0
+      WHEN "t5"."denominator" = 0
       THEN CAST(NULL AS DOUBLE)
       ELSE (
-        "t8"."numerator" / "t7"."denominator"
+        "t11"."numerator" / "t5"."denominator"
       ) * 100000.0
     END AS "value",
-    "t8"."numerator",
-    "t7"."denominator",
+    "t11"."numerator",
+    "t5"."denominator",
     CASE
-      WHEN "t7"."denominator" IS NULL
+      WHEN "t5"."denominator" IS NULL
       THEN 'missing-denominator'
-      WHEN "t7"."denominator" = 0
+      WHEN "t5"."denominator" = 0
       THEN 'zero-denominator'
       ELSE ''
     END AS "flags"
   FROM (
     SELECT
-      "t3"."area",
-      "t3"."year",
-      "t3"."numerator"
+      "t9"."area",
+      "t9"."year",
+      "t9"."numerator"
     FROM (
       SELECT
-        "t1"."area",
-        "t1"."year",
-        SUM("t1"."value") AS "numerator",
-        COUNT(DISTINCT "t1"."sex") AS "_n_sex"
+        "t8"."area",
+        "t8"."year",
+        SUM("t8"."value") AS "numerator",
+        COUNT(DISTINCT "t8"."sex") AS "_n_sex"
       FROM (
         SELECT
-          *
-        FROM "observations" AS "t0"
-        WHERE
-          "t0"."variable" = 'VC_IHR_PSRCN'
-          AND "t0"."unit" = 'count'
-          AND "t0"."sex" IN ('M', 'F')
-          AND "t0"."age" = '_T'
-          AND "t0"."offence" = '_T'
-          AND "t0"."status" = '_T'
-          AND "t0"."citizenship" = '_T'
-          AND "t0"."category" = '_T'
-      ) AS "t1"
+          "t7".*
+          EXCLUDE ("_source_pick")
+        FROM (
+          SELECT
+            *
+          FROM (
+            SELECT
+              "t2"."dataflow",
+              "t2"."area",
+              "t2"."period",
+              "t2"."variable",
+              "t2"."sex",
+              "t2"."age",
+              "t2"."offence",
+              "t2"."status",
+              "t2"."citizenship",
+              "t2"."category",
+              "t2"."unit",
+              "t2"."value",
+              "t2"."flags",
+              "t2"."note",
+              "t2"."label",
+              "t2"."source",
+              "t2"."file_sha256",
+              "t2"."row",
+              "t2"."import_id",
+              "t2"."year",
+              ROW_NUMBER() OVER (
+                PARTITION BY "t2"."area", "t2"."year", "t2"."variable", "t2"."unit", "t2"."sex", "t2"."age", "t2"."offence", "t2"."status", "t2"."citizenship", "t2"."category"
+                ORDER BY CASE
+                  WHEN "t2"."dataflow" = 'UN_CTS'
+                  THEN 0
+                  WHEN "t2"."dataflow" = 'UNODC_CTS'
+                  THEN 1
+                  WHEN "t2"."dataflow" = 'UN_SDG'
+                  THEN 2
+                  WHEN "t2"."dataflow" = 'SURVEY'
+                  THEN 3
+                  WHEN "t2"."dataflow" = 'WB_WDI'
+                  THEN 4
+                  WHEN "t2"."dataflow" = 'JJ_POLICY'
+                  THEN 5
+                  ELSE 6
+                END ASC, "t2"."dataflow" ASC, COALESCE("t2"."import_id", 0) DESC, "t2"."period" ASC
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+              ) - 1 AS "_source_pick"
+            FROM (
+              SELECT
+                *
+              FROM "observations" AS "t0"
+              WHERE
+                "t0"."variable" = 'VC_IHR_PSRCN'
+                AND "t0"."unit" = 'count'
+                AND "t0"."sex" IN ('M', 'F')
+                AND "t0"."age" = '_T'
+                AND "t0"."offence" = '_T'
+                AND "t0"."status" = '_T'
+                AND "t0"."citizenship" = '_T'
+                AND "t0"."category" = '_T'
+            ) AS "t2"
+          ) AS "t6"
+          WHERE
+            "t6"."_source_pick" = 0
+        ) AS "t7"
+      ) AS "t8"
       GROUP BY
         1,
         2
-    ) AS "t3"
+    ) AS "t9"
     WHERE
-      "t3"."_n_sex" = 2
-  ) AS "t8"
+      "t9"."_n_sex" = 2
+  ) AS "t11"
   LEFT OUTER JOIN (
     SELECT
       *
     FROM (
       SELECT
-        "t2"."area",
-        "t2"."year",
-        SUM("t2"."value") AS "denominator"
+        "t1"."area",
+        "t1"."year",
+        SUM("t1"."value") AS "denominator"
       FROM (
         SELECT
           *
@@ -77,14 +130,14 @@ FROM (
           AND "t0"."status" = '_T'
           AND "t0"."citizenship" = '_T'
           AND "t0"."category" = '_T'
-      ) AS "t2"
+      ) AS "t1"
       GROUP BY
         1,
         2
-    ) AS "t4"
-  ) AS "t7"
-    ON "t8"."area" = "t7"."area" AND "t8"."year" = "t7"."year"
-) AS "t9"
+    ) AS "t3"
+  ) AS "t5"
+    ON "t11"."area" = "t5"."area" AND "t11"."year" = "t5"."year"
+) AS "t12"
 ORDER BY
-  "t9"."area" ASC,
-  "t9"."year" ASC
+  "t12"."area" ASC,
+  "t12"."year" ASC

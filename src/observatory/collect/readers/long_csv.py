@@ -6,7 +6,9 @@ offence, status, citizenship, category, unit, value, flags, note, label, source`
 ``period``, ``variable`` and ``value`` are required: a missing dimension is ``_T`` (total), a missing unit is
 ``count`` and a missing dataflow is ``UN_CTS``, so an agency can send its own long file. ``flags`` is a
 comma-separated list of flag names; an empty value is accepted only with the ``missing`` flag. Text that the
-export neutralised against formula injection (a leading apostrophe) is restored.
+export neutralised against formula injection (a leading apostrophe) is restored. A row in unit ``yes-no`` is
+a structured fact with evidence (optional columns ``legal_reference, document_title, url, assessed_on``;
+see :mod:`observatory.collect.readers.facts`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,15 @@ from observatory.collect.readers.base import (
     parse_period,
     parse_value,
     row_views,
+)
+from observatory.collect.readers.facts import (
+    EVIDENCE_COLUMNS,
+    FACTS_DATAFLOW,
+    Evidence,
+    is_fact,
+    parse_answer,
+    read_evidence,
+    unit_problem,
 )
 from observatory.collect.source import TextSource
 from observatory.model.observation import (
@@ -43,7 +54,13 @@ class LongCsvReader(Reader):
     name = "observatory-csv"
     dataflow = DEFAULT_DATAFLOW
     required = ("area", "period", "variable", "value")
-    optional = ("dataflow", *(d for d in SERIES_DIMENSIONS if d != "variable"), "flags", *TEXTS)
+    optional = (
+        "dataflow",
+        *(d for d in SERIES_DIMENSIONS if d != "variable"),
+        "flags",
+        *TEXTS,
+        *EVIDENCE_COLUMNS,
+    )
 
     def read(self, source: TextSource, ctx: ReadContext) -> Iterator[Item]:
         for view in row_views(source, self.required + self.optional, clean=lambda v: restore(v.strip())):
@@ -62,18 +79,25 @@ class LongCsvReader(Reader):
         period = parse_period(row.cell("period"))
         flags = _flags(row)
         missing = not isinstance(flags, Problem) and Flag.missing in flags
-        value = None if missing and not row["value"] else parse_value(row.cell("value"))
+        fact = is_fact(row)
+        value = (
+            None
+            if missing and not row["value"]
+            else (parse_answer if fact else parse_value)(row.cell("value"))
+        )
+        evidence = read_evidence(row) if fact and isinstance(value, float) else None
         if not row["variable"]:
             problems.append(row.cell("variable").problem("missing-value", "the variable is empty"))
-        problems += [p for p in (period, value, flags) if isinstance(p, Problem)]
+        problems += [p for p in (period, value, flags, unit_problem(row)) if isinstance(p, Problem)]
+        problems += evidence if isinstance(evidence, list) else []
         yield from problems
         if any(p.severity is Severity.error for p in problems):
             return
         assert area is not None and not isinstance(period, Problem)
         assert not isinstance(value, Problem) and not isinstance(flags, Problem)
-        key = SeriesKey(
-            **{d: row[d] or TOTAL for d in SERIES_DIMENSIONS} | {"unit": row["unit"] or Unit.number.value}
-        )
+        unit = Unit.yes_no.value if fact else row["unit"] or Unit.number.value
+        key = SeriesKey(**{d: row[d] or TOTAL for d in SERIES_DIMENSIONS} | {"unit": unit})
+        found = evidence if isinstance(evidence, Evidence) else None
         yield from _plausibility(row, period.plausible, value, key, flags)
         yield Observation(
             area=area.code,
@@ -81,13 +105,13 @@ class LongCsvReader(Reader):
             key=key,
             value=value,
             provenance=Provenance(
-                row["dataflow"] or DEFAULT_DATAFLOW,
-                row["source"] or None,
+                row["dataflow"] or (FACTS_DATAFLOW if fact else DEFAULT_DATAFLOW),
+                found.document_title if found else row["source"] or None,
                 file_name=row.source.name,
                 row=row.row,
             ),
             flags=frozenset(flags),
-            note=row["note"] or None,
+            note=found.note_text() if found else row["note"] or None,
             label=row["label"] or None,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from observatory.model.area import AreaKind
 from observatory.web.deps import AreasDep, PageDep, StoreDep
@@ -17,8 +17,10 @@ from observatory.web.lookups import (
     published_series,
 )
 from observatory.web.schemas import AreaDetailPublic, AreasPublic, SeriesPublic
+from observatory.web.sorting import SortKey, sort_param, sort_rows
 
 router = APIRouter(prefix="/areas", tags=["areas"])
+AREA_SORT = ("code", "name", "kind", "m49", "iso3", "region", "subregion")
 
 
 @router.get("", summary="List areas", response_model=AreasPublic)
@@ -31,14 +33,20 @@ def areas_list(
         str | None, Query(description="Only areas inside this region (M49 code or name).")
     ] = None,
     q: Annotated[str | None, Query(description="Name, alias or code to search for.", min_length=1)] = None,
+    sort: Annotated[tuple[SortKey, ...], Depends(sort_param(AREA_SORT))] = (),
 ) -> AreasPublic:
-    """Areas of the catalogue (countries, reporting units, M49 regions), filtered and paged."""
+    """Areas of the catalogue (countries, reporting units, M49 regions), filtered, sorted and paged
+    (catalogue order, or best match first with ``q``, unless ``sort`` says otherwise)."""
     areas = catalog.search(q, limit=len(catalog)) if q else list(catalog)
     if kind is not None:
         areas = [a for a in areas if a.kind is kind]
     if region is not None:
         inside = below(catalog, find_area(catalog, region).code)
         areas = [a for a in areas if a.code in inside]
+    if sort:
+        by_code = {a.code: a for a in areas}
+        rows = sort_rows((area_public(a).model_dump() for a in areas), sort)
+        areas = [by_code[str(r["code"])] for r in rows]
     chunk = areas[page.offset : page.offset + page.limit]
     return AreasPublic(
         data=[area_public(a) for a in chunk],

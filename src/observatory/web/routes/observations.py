@@ -18,12 +18,21 @@ from observatory.iccs.tree import normalise_code
 from observatory.model.classification import Scheme
 from observatory.model.observation import TOTAL, Unit
 from observatory.reports.export import ExportFormat, render
-from observatory.warehouse.query import ObservationFilter, query_observations
+from observatory.warehouse.query import SORTABLE, ObservationFilter, query_observations
 from observatory.warehouse.release import COLUMNS
 from observatory.web.deps import AreasDep, PageDep, SchemeDep, StoreDep
 from observatory.web.links import page_links
 from observatory.web.lookups import area_codes
+from observatory.web.negotiation import (
+    ALTERNATE_CONTENT,
+    FormatQuery,
+    ListFormat,
+    link_header,
+    negotiate,
+    rows_response,
+)
 from observatory.web.schemas import ObservationPublic, ObservationsPublic
+from observatory.web.sorting import SortKey, sort_param
 
 router = APIRouter(prefix="/observations", tags=["observations"])
 
@@ -83,23 +92,42 @@ def observation_filter(
 
 
 FilterDep = Annotated[ObservationFilter, Depends(observation_filter)]
+SortDep = Annotated[tuple[SortKey, ...], Depends(sort_param(SORTABLE))]
 
 
-@router.get("", summary="List observations", response_model=ObservationsPublic)
-def observations_list(request: Request, store: StoreDep, flt: FilterDep, page: PageDep) -> ObservationsPublic:
-    """Observations of the latest release, ordered by area, series and period, one page at a time.
+@router.get(
+    "",
+    summary="List observations",
+    response_model=ObservationsPublic,
+    responses=ALTERNATE_CONTENT,
+)
+def observations_list(
+    request: Request, store: StoreDep, flt: FilterDep, page: PageDep, sort: SortDep, fmt: FormatQuery = None
+) -> ObservationsPublic | Response:
+    """Observations of the latest release, one page at a time, ordered by area, series and period unless
+    ``sort`` says otherwise; as JSON, or the page as CSV or SDMX-JSON (``format``, or ``Accept``).
 
     Each row says where it came from: ``dataflow``, the source's ``source`` attribution, and the
     original file's ``file_sha256`` and ``row``.
     """
-    result = query_observations(store, flt, limit=page.limit, offset=page.offset)
+    chosen = negotiate(request, fmt)
+    order = [(key.field, key.descending) for key in sort]
+    result = query_observations(store, flt, limit=page.limit, offset=page.offset, order=order)
+    links = page_links(request, result.count, page.limit, page.offset)
+    if chosen is not ListFormat.json:
+        headers = {"X-Observatory-Release": str(result.release), "X-Total-Count": str(result.count)}
+        if link := link_header(links):
+            headers["Link"] = link
+        return rows_response(
+            result.data, chosen, columns=EXPORT_COLUMNS, prepared=result.released_at, headers=headers
+        )
     return ObservationsPublic(
         data=[ObservationPublic(**row) for row in result.data],
         count=result.count,
         release=result.release,
         limit=page.limit,
         offset=page.offset,
-        links=page_links(request, result.count, page.limit, page.offset),
+        links=links,
         filters=result.filters,
     )
 
@@ -122,7 +150,7 @@ def observations_download(fmt: ExportFormat, store: StoreDep, flt: FilterDep) ->
     Text cells a spreadsheet would run as a formula are neutralised with a leading apostrophe.
     """
     result = query_observations(store, flt)
-    body = render(result.data, fmt, columns=EXPORT_COLUMNS)
+    body = render(result.data, fmt, columns=EXPORT_COLUMNS, prepared=result.released_at)
     name = _filename(flt, result.release, fmt)
     headers = {
         "Content-Disposition": f'attachment; filename="{name}"',

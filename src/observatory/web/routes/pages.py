@@ -17,7 +17,9 @@ from observatory.iccs.tree import category_detail, normalise_code, search
 from observatory.model.area import Area
 from observatory.web.area_page import area_view
 from observatory.web.deps import AreasDep, SchemeDep, StoreDep, TemplatesDep
-from observatory.web.indicator_page import indicator_view, unit_label
+from observatory.web.headlines import headlines
+from observatory.web.indicator_map import SORT_PATTERN, map_view
+from observatory.web.indicator_page import indicator_view, safe_compute, unit_label
 from observatory.web.lookups import find_area
 from observatory.web.summary import release_summary
 
@@ -65,7 +67,12 @@ def home(request: Request, store: StoreDep, catalog: AreasDep, templates: Templa
     if summary is not None:
         ranked = sorted(summary.areas.items(), key=lambda kv: (-kv[1], kv[0]))
         top = [(catalog.get(code), n) for code, n in ranked if code in catalog][:TOP_AREAS]
-    context = {"summary": summary, "top": top, "dataflows": DATAFLOWS}
+    context = {
+        "summary": summary,
+        "top": top,
+        "dataflows": DATAFLOWS,
+        "headlines": headlines(store, catalog) if summary is not None else [],
+    }
     return templates.TemplateResponse(request, "home.html", context)
 
 
@@ -128,14 +135,17 @@ def indicator_page(
     catalog: AreasDep,
     templates: TemplatesDep,
     area: Annotated[str | None, Query()] = None,
-    sort: Annotated[str, Query(pattern="^(name|value)$")] = "name",
+    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "value",
+    year: Annotated[int | None, Query(ge=0, le=9999)] = None,
 ) -> Response:
-    """One indicator: its definition, the latest value per area, and with ``?area=`` that area's series
-    with the explanation of its latest value."""
+    """One indicator: its definition, a world map and ranking of ``?year=`` (default: a recent year), the
+    latest value per area, and with ``?area=`` that area's series with the explanation of its figure."""
     indicator = get_indicator(indicator_id)
     code = find_area(catalog, area).code if area else None
-    view = indicator_view(store, catalog, indicator, area=code, sort=sort)
-    context = {"view": view, "sort": sort}
+    computed = safe_compute(store, indicator.id)
+    view = indicator_view(store, catalog, indicator, area=code, sort=sort, year=year, computed=computed)
+    world = map_view(indicator, computed[0], catalog, year=year, sort=sort)
+    context = {"view": view, "sort": sort, "map": world}
     return templates.TemplateResponse(request, "indicator.html", context)
 
 

@@ -1,13 +1,27 @@
-/* The review queue: Accept / Correct / Dispute call the API with the token kept in sessionStorage. */
+/* The review queue: Accept / Correct / Dispute call the API as the signed-in user (session cookie and
+   the page's CSRF token), or with an API token pasted into the page (kept in sessionStorage). */
 (function () {
   "use strict";
   var KEY = "observatory-token";
 
   function token() { return window.sessionStorage.getItem(KEY) || ""; }
 
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function headers() {
+    var sent = { "Content-Type": "application/json" };
+    if (token()) { sent.Authorization = "Bearer " + token(); } else if (csrf()) { sent["X-CSRF-Token"] = csrf(); }
+    return sent;
+  }
+
   function showState() {
     var el = document.getElementById("token-state");
-    if (el) { el.textContent = token() ? "token set" : "no token: actions need one"; }
+    if (!el) { return; }
+    el.textContent = token() ? "token set" : csrf() ? "signed in: actions use your session"
+      : "not signed in: sign in or paste a token";
   }
 
   var form = document.getElementById("token-form");
@@ -67,7 +81,8 @@
     if (action === "dispute" && !comment) { result.textContent = "say why in the comment"; return; }
     fetch(base + encodeURIComponent(row.dataset.code) + "/" + action, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token() },
+      credentials: "same-origin",
+      headers: headers(),
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (json) { return { ok: response.ok, json: json }; });
