@@ -6,7 +6,7 @@ VENDOR := src/observatory/web/static/vendor
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint fix bench docs assets clean init
+.PHONY: run test lint fix bench docs assets clean init translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	touch $@
 
 assets: $(VENDOR)/.stamp
+
+# The interface's message catalogues (observatory.web.i18n): re-extract the marked strings of the web templates
+# and modules into messages.pot and merge them into each language's messages.po (compiled in memory at run time).
+LOCALE := src/observatory/web/locale
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output \
+	   --project Observatory -o $(LOCALE)/messages.pot .
+	for lang in fr es ru zh ar; do \
+	   $(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang --init-missing \
+	      --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; \
+	done
 
 init: $(STAMP) assets
 	$(BIN)/observatory init

@@ -7,12 +7,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from observatory.settings import Settings
 from observatory.store.db import Store
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+# Property tests check invariants, not speed: under pytest-xdist on two shared cores a first example can take
+# longer than Hypothesis's 200 ms default deadline, which would make the suite flaky. Timing claims live in
+# benchmarks/.
+hypothesis_settings.register_profile(
+    "observatory", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("observatory")
 
 
 def _shared_data() -> Path:

@@ -160,6 +160,7 @@ def test_an_error_is_shown_at_its_cell_corrected_on_the_page_and_submitted(site:
     assert corrected.status_code == 303, corrected.text
     page = site.client.get(corrected.headers["location"])
     assert "Corrected, checked and uploaded." in page.text and "draft" in page.text
+    assert "warning(s) not tied to one cell" in page.text  # the blank tables: warnings, folded away
     assert f'id="{anchor(sheet, cell)}"' in page.text and 'class="cell-error"' not in page.text
     # an edit that breaks the sum: the error appears at that cell, and submitting is refused
     edit = {"csrf_token": csrf, "key": HELD_F, "period": "2021", "value": str(real[(HELD, 2021)] + 10)}

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from observatory.assistance import checks
 from observatory.assistance.checks import check_project
 from observatory.assistance.codec import project_from_dict
 from observatory.assistance.table import TableFormat, format_of, read_portfolio, write_portfolio
@@ -224,7 +225,13 @@ def list_projects(
     year: int | None = None,
     region: str | None = None,
 ) -> list[StoredProject]:
-    """Current versions of the projects passing every filter given, by code."""
+    """Current versions of the projects passing every filter given, by code.
+
+    ``country`` and ``region`` may be codes or names as users type them; an unknown one is refused
+    (``unknown-area``) rather than matching nothing.
+    """
+    country = checks.country(country) if country else None
+    region = checks.region(region) if region else None
     query = select(AssistanceProjectRow).order_by(AssistanceProjectRow.code)
     if country:
         query = query.join(AssistanceCountryRow).where(AssistanceCountryRow.country == country)

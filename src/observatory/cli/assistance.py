@@ -13,10 +13,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from observatory.assistance import checks
 from observatory.assistance.iati import ReportingOrg, iati_xml
 from observatory.assistance.portfolio import (
-    StoredProject,
     export_portfolio,
     get_project,
     history,
@@ -37,7 +35,6 @@ from observatory.assistance.table import TableFormat
 from observatory.cli.options import JsonOpt, open_store, out, print_json
 from observatory.cli.users import UserOpt, acting_user
 from observatory.model.assistance import ExchangeRate, Status, Theme
-from observatory.store.db import Store
 
 assistance_app = typer.Typer(
     help="The technical-assistance portfolio: projects, results, summaries, IATI export.",
@@ -51,24 +48,6 @@ RegionOpt = Annotated[str | None, typer.Option("--region", help="Only projects o
 CodeArg = Annotated[str, typer.Argument(help="Project code.")]
 
 
-def _select(
-    store: Store,
-    country: str | None,
-    theme: Theme | None,
-    status: Status | None,
-    year: int | None,
-    region: str | None,
-) -> list[StoredProject]:
-    return list_projects(
-        store,
-        country=checks.country(country) if country else None,
-        theme=theme,
-        status=status,
-        year=year,
-        region=checks.region(region) if region else None,
-    )
-
-
 @assistance_app.command("list")
 def list_command(
     country: CountryOpt = None,
@@ -79,7 +58,7 @@ def list_command(
     as_json: JsonOpt = False,
 ) -> None:
     """List projects (current versions), with filters."""
-    found = _select(open_store(), country, theme, status, year, region)
+    found = list_projects(open_store(), country=country, theme=theme, status=status, year=year, region=region)
     if as_json:
         print_json({"data": [s.to_dict() for s in found], "count": len(found)})
         return
@@ -176,7 +155,10 @@ def export_command(
     region: RegionOpt = None,
 ) -> None:
     """Export projects in the import shape (formulas neutralised)."""
-    data = export_portfolio(_select(open_store(), country, theme, status, year, region), fmt)
+    data = export_portfolio(
+        list_projects(open_store(), country=country, theme=theme, status=status, year=year, region=region),
+        fmt,
+    )
     if output is None:
         if fmt is TableFormat.xlsx:
             raise typer.BadParameter("xlsx needs --output FILE")
@@ -209,7 +191,10 @@ def summary_command(
     store = open_store()
     given = [parse_rate(text) for text in rate or []]
     rates = rates_for_summary(store, given, as_of=date.fromisoformat(as_of) if as_of else None)
-    projects = [s.project for s in _select(store, country, theme, status, year, region)]
+    projects = [
+        s.project
+        for s in list_projects(store, country=country, theme=theme, status=status, year=year, region=region)
+    ]
     summary = summarize(projects, by, rates)
     if as_json:
         print_json(summary.to_dict())
@@ -235,7 +220,7 @@ def iati_command(
 ) -> None:
     """Write the projects as IATI activity XML (IATI Activity Standard 2.03)."""
     org = ReportingOrg(org_ref, org_name, org_type)
-    found = _select(open_store(), country, theme, status, year, region)
+    found = list_projects(open_store(), country=country, theme=theme, status=status, year=year, region=region)
     data = iati_xml([(s.project, s.updated_at) for s in found], org)
     if output is None:
         typer.echo(data.decode("utf-8"), nl=False)

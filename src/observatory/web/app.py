@@ -19,6 +19,9 @@ from observatory.settings import Settings, get_settings
 from observatory.store.db import Store
 from observatory.web.caching import CACHE_DEPENDENCIES, install_caching
 from observatory.web.errors import ERROR_RESPONSES, install_error_handlers
+from observatory.web.i18n import LocaleMiddleware
+from observatory.web.i18n import install as install_i18n
+from observatory.web.i18n import router as language_router
 from observatory.web.ratelimit import RateLimitMiddleware
 from observatory.web.routes import (
     API_PREFIX,
@@ -33,6 +36,7 @@ from observatory.web.routes import (
     indicator_downloads,
     indicators,
     norms,
+    norms_pages,
     operation_id,
     pages,
     reports,
@@ -61,6 +65,7 @@ def _templates() -> Jinja2Templates:
     templates.env.globals["version"] = package_version()
     templates.env.filters["number"] = _number
     templates.env.globals["web_session"] = web_session  # who is signed in; its csrf_token
+    install_i18n(templates)  # gettext, locale-aware number/date filters, area names (web/i18n.py)
     return templates
 
 
@@ -116,10 +121,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     install_caching(app)  # ETag, Cache-Control, Vary, 304 (web/caching.py)
     app.add_middleware(RateLimitMiddleware)  # 429 per client; sees the session, so added before Security
     app.add_middleware(SecurityMiddleware)  # session cookie lookup, audit of every write
+    app.add_middleware(LocaleMiddleware)  # the request's language: ?lang=, cookie, Accept-Language
+    app.include_router(language_router)  # /language/{lang}: the language switcher
     app.include_router(correspondence.page_router)  # /iccs/review before /iccs/{code}
     app.include_router(correspondence_pages.router)  # /iccs/correspondences before /iccs/{code}
     app.include_router(assistance.page_router)  # /assistance, /assistance/{code}
     app.include_router(norms.router, prefix=API_PREFIX)  # /api/v1/norms
+    app.include_router(norms_pages.router)  # /norms/assess..., /norms/countries/{iso3} before /norms/{id}
     app.include_router(norms.page_router)  # /norms, /norms/{id}
     app.include_router(pages.router)
     app.include_router(rounds.page_router)

@@ -28,9 +28,11 @@ from observatory.web.charts import (
     area_charts,
     provenance,
 )
+from observatory.web.i18n import gettext
 from observatory.web.indicator_page import AreaIndicator, area_indicators
 from observatory.web.links import series_links
 from observatory.web.lookups import published_series
+from observatory.web.page_cache import PageCache
 
 BREAKDOWN_DIMENSIONS = ("sex", "age", "offence", "status", "citizenship", "category")
 FIRST_VARIABLES = ("persons-held", "persons-held-unsentenced", HOMICIDE_SERIES)
@@ -132,7 +134,7 @@ def describe_breakdown(series: Mapping[str, Any], scheme: Scheme, label: str | N
         if value == TOTAL:
             continue
         if dim == "sex":
-            parts.append(SEX_LABELS.get(value, value))
+            parts.append(gettext(SEX_LABELS.get(value, value)))
         elif dim == "offence":
             cat = scheme.get(value)
             parts.append(f"ICCS {value} {cat.title()}" if cat else f"offence {value}")
@@ -140,7 +142,7 @@ def describe_breakdown(series: Mapping[str, Any], scheme: Scheme, label: str | N
             parts.append(label)
         else:
             parts.append(value.replace("-", " "))
-    return ", ".join(parts) or "Total"
+    return ", ".join(parts) or gettext("Total")
 
 
 def series_rows(
@@ -165,7 +167,7 @@ def series_rows(
                 name=names.get(str(s["variable"]), str(s["variable"])),
                 variable=str(s["variable"]),
                 breakdown=describe_breakdown(s, scheme, latest.get("label")),
-                unit=UNIT_LABELS.get(str(s["unit"]), str(s["unit"])),
+                unit=gettext(UNIT_LABELS.get(str(s["unit"]), str(s["unit"]))),
                 dataflow=str(s["dataflow"]),
                 dataflow_name=flow.name if flow else str(s["dataflow"]),
                 observations=int(s["observations"]),
@@ -183,8 +185,17 @@ def series_rows(
     return table
 
 
+# One model per area with data and language is about 1,300 entries at most; a model is tens of kilobytes.
+AREA_VIEWS: PageCache[AreaView] = PageCache(1500)
+
+
 def area_view(store: Store, catalog: AreaCatalog, scheme: Scheme, area: Area) -> AreaView:
-    """Everything the page of ``area`` shows."""
+    """Everything the page of ``area`` shows; computed once per release and language (``AREA_VIEWS``)."""
+    return AREA_VIEWS.model(store, area.code, lambda: build_area_view(store, catalog, scheme, area))
+
+
+def build_area_view(store: Store, catalog: AreaCatalog, scheme: Scheme, area: Area) -> AreaView:
+    """Everything the page of ``area`` shows, computed now."""
     view = AreaView(
         area=area,
         ancestors=catalog.ancestors(area.code),

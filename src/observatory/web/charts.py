@@ -15,15 +15,16 @@ from typing import Any
 
 from observatory.catalog.dataflows import DATAFLOWS
 from observatory.model.observation import SERIES_DIMENSIONS, TOTAL, Flag, Unit
+from observatory.web.i18n import N_, gettext
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 SHA_PREFIX = 12
-SEX_LABELS = {TOTAL: "Total", "F": "Female", "M": "Male"}
+SEX_LABELS = {TOTAL: N_("Total"), "F": N_("Female"), "M": N_("Male")}
 UNIT_LABELS = {
-    Unit.number.value: "Count",
-    Unit.rate_per_100k.value: "Rate per 100,000 population",
-    Unit.percent.value: "Per cent",
-    Unit.persons.value: "Persons",
+    Unit.number.value: N_("Count"),
+    Unit.rate_per_100k.value: N_("Rate per 100,000 population"),
+    Unit.percent.value: N_("Per cent"),
+    Unit.persons.value: N_("Persons"),
 }
 FORMATS = {Unit.number.value: ",.0f", Unit.persons.value: ",.0f", Unit.percent.value: ".1f"}
 COUNT = Unit.number.value
@@ -78,7 +79,7 @@ def point(row: Mapping[str, Any], series: str | None = None) -> dict[str, Any]:
         "date": f"{year}-01-01",
         "year": year,
         "value": row["value"],
-        "series": series or SEX_LABELS.get(str(row.get("sex")), str(row.get("sex"))),
+        "series": series or gettext(SEX_LABELS.get(str(row.get("sex")), str(row.get("sex")))),
         "unit": UNIT_LABELS.get(str(row.get("unit")), str(row.get("unit"))),
         "dataflow": row.get("dataflow") or "",
         "source": row.get("source") or "",
@@ -98,19 +99,19 @@ def line_spec(
     """A year-by-year line chart with points; one coloured line per ``series`` when several."""
     several = len({v["series"] for v in values}) > 1
     tooltip: list[dict[str, Any]] = [
-        {"field": "year", "type": "nominal", "title": "Year"},
+        {"field": "year", "type": "nominal", "title": gettext("Year")},
         {"field": "value", "type": "quantitative", "title": y_title, "format": value_format},
     ]
     if several:
-        tooltip.append({"field": "series", "type": "nominal", "title": "Series"})
+        tooltip.append({"field": "series", "type": "nominal", "title": gettext("Series")})
     tooltip += [
-        {"field": "source", "type": "nominal", "title": "Source"},
-        {"field": "dataflow", "type": "nominal", "title": "Dataflow"},
-        {"field": "flags", "type": "nominal", "title": "Flags"},
-        {"field": "provenance", "type": "nominal", "title": "Original"},
+        {"field": "source", "type": "nominal", "title": gettext("Source")},
+        {"field": "dataflow", "type": "nominal", "title": gettext("Dataflow")},
+        {"field": "flags", "type": "nominal", "title": gettext("Flags")},
+        {"field": "provenance", "type": "nominal", "title": gettext("Original")},
     ]
     encoding: dict[str, Any] = {
-        "x": {"field": "date", "type": "temporal", "timeUnit": "utcyear", "title": "Year"},
+        "x": {"field": "date", "type": "temporal", "timeUnit": "utcyear", "title": gettext("Year")},
         "y": {
             "field": "value",
             "type": "quantitative",
@@ -165,10 +166,11 @@ def _series_chart(
     if not rows:
         return None
     values = [point(r) for r in rows if r.get("value") is not None]
+    title, description = gettext(title), gettext(description)
     spec = line_spec(
         values,
         title=title,
-        y_title=UNIT_LABELS.get(unit, unit),
+        y_title=gettext(UNIT_LABELS.get(unit, unit)),
         value_format=FORMATS.get(unit, ",.1f"),
         description=description,
     )
@@ -180,8 +182,8 @@ def prison_rate_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     chosen = select_series(rows, PERSONS_HELD, Unit.rate_per_100k.value)
     return _series_chart(
         "prison-rate",
-        "Prison population rate",
-        "Persons held in prisons per 100,000 population.",
+        N_("Prison population rate"),
+        N_("Persons held in prisons per 100,000 population."),
         chosen,
         Unit.rate_per_100k.value,
     )
@@ -192,8 +194,8 @@ def unsentenced_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     chosen = select_series(rows, PERSONS_HELD, Unit.number.value, status=UNSENTENCED)
     return _series_chart(
         "unsentenced",
-        "Persons held unsentenced",
-        "Persons held in prisons who have not been sentenced.",
+        N_("Persons held unsentenced"),
+        N_("Persons held in prisons who have not been sentenced."),
         chosen,
         Unit.number.value,
     )
@@ -214,7 +216,7 @@ def unsentenced_share(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
         datum = point(part, series="Unsentenced share")
         datum.update(
             value=100.0 * float(part["value"]) / float(whole["value"]),
-            unit=UNIT_LABELS[Unit.percent.value],
+            unit=gettext(UNIT_LABELS[Unit.percent.value]),
             source=(
                 f"computed: {part['value']:,.0f} unsentenced ({part.get('source') or '?'}) / "
                 f"{whole['value']:,.0f} persons held ({whole.get('source') or '?'})"
@@ -234,15 +236,15 @@ def unsentenced_share_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     values = unsentenced_share(materialised)
     if not values:
         return None
-    title = "Unsentenced share of persons held (computed)"
-    description = (
+    title = gettext("Unsentenced share of persons held (computed)")
+    description = gettext(
         "Computed by the Observatory: persons held unsentenced divided by all persons "
         "held, both counts of the same year and release."
     )
     spec = line_spec(
         values,
         title=title,
-        y_title="Per cent of persons held",
+        y_title=gettext("Per cent of persons held"),
         value_format=".1f",
         description=description,
     )
@@ -256,8 +258,9 @@ def homicide_chart(rows: Iterable[Mapping[str, Any]]) -> Chart | None:
     chosen = select_series(rows, HOMICIDE_SERIES, Unit.rate_per_100k.value, sex=tuple(SEX_LABELS))
     return _series_chart(
         "homicide",
-        "Victims of intentional homicide (SDG 16.1.1)",
-        f"Victims of intentional homicide per 100,000 population, SDG series {HOMICIDE_SERIES}.",
+        N_("Victims of intentional homicide (SDG 16.1.1)"),
+        gettext("Victims of intentional homicide per 100,000 population, SDG series %(series)s.")
+        % {"series": HOMICIDE_SERIES},
         chosen,
         Unit.rate_per_100k.value,
     )
@@ -280,7 +283,10 @@ def linked_line_spec(values: list[dict[str, Any]], **options: Any) -> dict[str, 
     """
     spec = line_spec(values, **options)
     encoding = spec["encoding"]
-    tooltip = [*encoding.pop("tooltip"), {"field": "hint", "type": "nominal", "title": "Explanation"}]
+    tooltip = [
+        *encoding.pop("tooltip"),
+        {"field": "hint", "type": "nominal", "title": gettext("Explanation")},
+    ]
     for datum in values:
         datum.setdefault("hint", EXPLAIN_HINT if datum.get("href") else "")
     del spec["mark"]
@@ -337,7 +343,7 @@ def choropleth_spec(
                     "min": min(data.years),
                     "max": max(data.years),
                     "step": 1,
-                    "name": "Year ",
+                    "name": gettext("Year") + " ",
                 },
             }
         ],
@@ -379,10 +385,10 @@ def choropleth_spec(
                 "value": "#e3e5e8",
             },
             "tooltip": [
-                {"field": "name", "type": "nominal", "title": "Area"},
-                {"field": "shown_year", "type": "nominal", "title": "Year"},
+                {"field": "name", "type": "nominal", "title": gettext("Area")},
+                {"field": "shown_year", "type": "nominal", "title": gettext("Year")},
                 {"field": "value", "type": "quantitative", "title": legend_title, "format": value_format},
-                {"field": "flag", "type": "nominal", "title": "Flags"},
+                {"field": "flag", "type": "nominal", "title": gettext("Flags")},
             ],
             "href": {"field": "href", "type": "nominal"},
         },

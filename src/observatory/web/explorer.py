@@ -28,6 +28,7 @@ from observatory.model.observation import Flag
 from observatory.reports.export import ExportFormat
 from observatory.store.db import Store
 from observatory.web.charts import linked_line_spec
+from observatory.web.i18n import gettext
 from observatory.web.indicator_page import Y_TITLES, breakdown, explain_links, split_flags
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -323,7 +324,7 @@ def _chart(indicator: Indicator, rows: Sequence[Mapping[str, Any]]) -> tuple[str
             "year": str(r["year"]),
             "value": float(r["value"]),
             "series": _series(indicator, r),
-            "unit": Y_TITLES[indicator.unit],
+            "unit": gettext(Y_TITLES[indicator.unit]),
             "dataflow": "aggregate" if r.get("method") else "computed",
             "source": r.get("method") or f"computed: {indicator.formula()}",
             "flags": r.get("flags") or "none",
@@ -336,7 +337,7 @@ def _chart(indicator: Indicator, rows: Sequence[Mapping[str, Any]]) -> tuple[str
     spec = linked_line_spec(
         values,
         title=indicator.name,
-        y_title=Y_TITLES[indicator.unit],
+        y_title=gettext(Y_TITLES[indicator.unit]),
         value_format=",.2f" if indicator.unit.value == "ratio" else ",.1f",
         description=f"{indicator.name}: {len(values)} values of {len(series)} series.",
     )

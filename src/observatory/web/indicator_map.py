@@ -19,6 +19,7 @@ from observatory.catalog.areas import AreaCatalog
 from observatory.errors import ErrorLocation, InvalidInput
 from observatory.model.indicator import Indicator, IndicatorUnit
 from observatory.web.charts import MapData, choropleth_spec
+from observatory.web.i18n import area_name, gettext, number
 from observatory.web.indicator_page import Y_TITLES, Figure, figure, is_total, unit_label
 
 TOPOJSON_URL = "/static/vendor/countries-110m.json"
@@ -181,17 +182,29 @@ def map_data(rows: Sequence[Mapping[str, Any]], catalog: AreaCatalog, year: int)
 def describe(indicator: Indicator, year: int, ranked: list[RankRow], unit: str) -> str:
     """The map's text description: how many areas, the highest and lowest values."""
     shown = [r for r in ranked if r.figure.value is not None]
+    name = indicator.name.lower()
     if not shown:
-        return f"World map of {indicator.name.lower()} in {year}: no area has a value that year."
+        return gettext("World map of %(name)s in %(year)s: no area has a value that year.") % {
+            "name": name,
+            "year": year,
+        }
     top = max(shown, key=lambda r: r.figure.value or 0.0)
     low = min(shown, key=lambda r: r.figure.value or 0.0)
-    fmt = "{:,.2f}" if indicator.unit is IndicatorUnit.RATIO else "{:,.1f}"
-    return (
-        f"World map of {indicator.name.lower()} in {year} ({unit or indicator.unit.value}): "
-        f"{len(shown)} areas have a value, from {fmt.format(low.figure.value)} ({low.name}) to "
-        f"{fmt.format(top.figure.value)} ({top.name}). Countries without a value are grey. "
-        "The ranking table below lists every value with its flags and explanation."
-    )
+    digits = 2 if indicator.unit is IndicatorUnit.RATIO else 1
+    return gettext(
+        "World map of %(name)s in %(year)s (%(unit)s): %(n)s areas have a value, from %(low)s (%(low_area)s) "
+        "to %(high)s (%(high_area)s). Countries without a value are grey. The ranking table below lists "
+        "every value with its flags and explanation."
+    ) % {
+        "name": name,
+        "year": year,
+        "unit": unit or indicator.unit.value,
+        "n": len(shown),
+        "low": number(low.figure.value, digits, fixed=True),
+        "low_area": area_name(low.code, low.name),
+        "high": number(top.figure.value, digits, fixed=True),
+        "high_area": area_name(top.code, top.name),
+    }
 
 
 def map_view(
@@ -227,7 +240,7 @@ def map_view(
             data,
             topojson_url=TOPOJSON_URL,
             title=indicator.name,
-            legend_title=Y_TITLES[indicator.unit],
+            legend_title=gettext(Y_TITLES[indicator.unit]),
             explain_url=f"/indicators/{indicator.id}",
             value_format=value_format(indicator),
             description=view.description,

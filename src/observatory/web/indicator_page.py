@@ -21,35 +21,37 @@ from observatory.indicators.explain import explain
 from observatory.model.indicator import TOTAL, Indicator, IndicatorFlag, IndicatorUnit
 from observatory.store.db import Store
 from observatory.web.charts import Chart, linked_line_spec
+from observatory.web.i18n import N_, gettext
 
 #: The indicators an area page charts, in order.
 HEADLINE = ("prison_population_rate", "prison_occupancy", "sdg_16_3_2", "sdg_16_1_1")
 UNIT_LABELS = {
     IndicatorUnit.COUNT: "",
-    IndicatorUnit.RATE_PER_100K: "per 100,000",
-    IndicatorUnit.RATE_PER_10K: "per 10,000",
-    IndicatorUnit.RATE_PER_1K: "per 1,000",
-    IndicatorUnit.YES_NO: "1 yes, 0 no",
+    IndicatorUnit.RATE_PER_100K: N_("per 100,000"),
+    IndicatorUnit.RATE_PER_10K: N_("per 10,000"),
+    IndicatorUnit.RATE_PER_1K: N_("per 1,000"),
+    IndicatorUnit.YES_NO: N_("1 yes, 0 no"),
     IndicatorUnit.PERCENT: "%",
-    IndicatorUnit.RATIO: "ratio",
+    IndicatorUnit.RATIO: N_("ratio"),
 }
 Y_TITLES = {
-    IndicatorUnit.COUNT: "Count",
-    IndicatorUnit.RATE_PER_100K: "Rate per 100,000",
-    IndicatorUnit.RATE_PER_10K: "Rate per 10,000",
-    IndicatorUnit.RATE_PER_1K: "Rate per 1,000",
-    IndicatorUnit.YES_NO: "Yes (1) or no (0)",
-    IndicatorUnit.PERCENT: "Per cent",
-    IndicatorUnit.RATIO: "Ratio",
+    IndicatorUnit.COUNT: N_("Count"),
+    IndicatorUnit.RATE_PER_100K: N_("Rate per 100,000"),
+    IndicatorUnit.RATE_PER_10K: N_("Rate per 10,000"),
+    IndicatorUnit.RATE_PER_1K: N_("Rate per 1,000"),
+    IndicatorUnit.YES_NO: N_("Yes (1) or no (0)"),
+    IndicatorUnit.PERCENT: N_("Per cent"),
+    IndicatorUnit.RATIO: N_("Ratio"),
 }
 NOTES = {
-    IndicatorFlag.MISSING_DENOMINATOR.value: "missing denominator",
-    IndicatorFlag.ZERO_DENOMINATOR.value: "zero denominator",
+    IndicatorFlag.MISSING_DENOMINATOR.value: N_("missing denominator"),
+    IndicatorFlag.ZERO_DENOMINATOR.value: N_("zero denominator"),
 }
 
 
 def unit_label(indicator: Indicator) -> str:
-    return UNIT_LABELS.get(indicator.unit, indicator.unit.value)
+    label = UNIT_LABELS.get(indicator.unit, indicator.unit.value)
+    return gettext(label) if label else label
 
 
 def split_flags(text: object) -> list[str]:
@@ -90,7 +92,7 @@ class Figure:
     @property
     def notes(self) -> list[str]:
         """Why there is no number (``missing denominator``)."""
-        return [NOTES[f] for f in self.flags if f in NOTES]
+        return [gettext(NOTES[f]) for f in self.flags if f in NOTES]
 
     @property
     def other_flags(self) -> list[str]:
@@ -137,8 +139,8 @@ def indicator_chart(
             "date": f"{int(r['year'])}-01-01",
             "year": str(r["year"]),
             "value": float(r["value"]),
-            "series": breakdown(indicator, r) or "Total",
-            "unit": Y_TITLES[indicator.unit],
+            "series": breakdown(indicator, r) or gettext("Total"),
+            "unit": gettext(Y_TITLES[indicator.unit]),
             "dataflow": "computed",
             "source": f"computed: {indicator.formula()}",
             "flags": ", ".join(["computed", *split_flags(r.get("flags"))]),
@@ -154,7 +156,7 @@ def indicator_chart(
     spec = linked_line_spec(
         values,
         title=indicator.name,
-        y_title=Y_TITLES[indicator.unit],
+        y_title=gettext(Y_TITLES[indicator.unit]),
         value_format=",.1f" if indicator.unit != IndicatorUnit.RATIO else ",.2f",
         description=description,
     )

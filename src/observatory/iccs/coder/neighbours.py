@@ -5,8 +5,7 @@ Burglary Residential" is almost surely the same code and "Burglary Business and 
 same branch (0501). Each confirmed label is kept with its stems (IDF-weighted over the confirmed
 labels themselves), its character trigrams and its description's stems; a new label's similarity to
 it is a weighted Dice over stems and trigrams (the description adds a little when both have one).
-The nearest neighbours vote for their code (``sim^2``: only a close neighbour can outrank the ICCS
-texts) and for their level-2 branch (``sim``: the list's structure), see :meth:`Coder.propose`.
+How much the nearest neighbours' codes count is decided in ``assist.py``.
 """
 
 from __future__ import annotations
@@ -48,6 +47,7 @@ class Confirmed:
 class Neighbour:
     similarity: float
     item: Confirmed
+    index: int = -1  # the item's position among the confirmed labels
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -107,6 +107,6 @@ class Neighbours:
             if description and item.description:
                 sim = (1 - DESCRIPTION_SHARE) * sim + DESCRIPTION_SHARE * _dice(description, item.description)
             if sim >= MIN_SIMILARITY:
-                found.append(Neighbour(sim, item))
+                found.append(Neighbour(sim, item, index))
         found.sort(key=lambda n: -n.similarity)
         return found[:NEIGHBOURS]

@@ -9,11 +9,12 @@ Scoring, per label (see ``docs/architecture.md``):
    languages), normalised to the best code, adds a share;
 3. *exclusions*: an exclusion item the label matches demotes the excluding code and credits the
    code it cites;
-4. *confirmed mappings* (``neighbours.py``): the nearest confirmed labels vote for their code
-   (``sim^2``) and lift the codes of their level-2 branch that the texts already support (``sim``);
-5. *qualifiers* (``rules.py``): attempt, violence, serious/minor, negligent...;
-6. *hierarchy*: a code's final score is its own plus 0.3 of its best child's, so a parent wins when
-   the evidence is spread over its children and a detailed code wins when its evidence is its own.
+4. *qualifiers* (``rules.py``): attempt, violence, serious/minor, negligent...;
+5. *hierarchy*: a code's final score is its own plus 0.3 of its best child's, so a parent wins when
+   the evidence is spread over its children and a detailed code wins when its evidence is its own;
+6. *confirmed mappings* (``neighbours.py``, ``assist.py``): the nearest confirmed labels add votes to
+   these zero-shot scores, weighted by their similarity and by whether the zero-shot coder gets them
+   right, with weights chosen by leave-one-out over the confirmed mappings themselves.
 """
 
 from __future__ import annotations
@@ -24,8 +25,19 @@ from pathlib import Path
 
 from observatory.catalog.iccs import load_iccs
 from observatory.errors import InvalidInput, NotFound
+from observatory.iccs.coder.assist import DEFAULT as DEFAULT_ASSIST
+from observatory.iccs.coder.assist import (
+    NONE,
+    Case,
+    Conventions,
+    Params,
+    choose,
+    combine,
+    confirmed_evidence,
+    shortlist,
+)
 from observatory.iccs.coder.calibration import DEFAULT, Features, Logistic, features_of
-from observatory.iccs.coder.hierarchy import aggregate, diversify
+from observatory.iccs.coder.hierarchy import aggregate
 from observatory.iccs.coder.knowledge import (
     PHRASE_WEIGHT,
     Phrase,
@@ -44,7 +56,6 @@ from observatory.store.db import Store
 
 BM25_K1, BM25_B = 1.2, 0.5
 BM25_SHARE = 0.35
-PER_BRANCH = 1  # codes of one level-2 branch among the first three proposals
 SECOND_PHRASE_SHARE = 0.15
 DESCRIPTION_SHARE = 0.5
 MIN_PHRASE = 0.2
@@ -53,9 +64,6 @@ NEGATIONS = frozenset({"non", "no"})
 NEGATION_PENALTY = 0.5
 EXPLAINED_SHARE = 0.8  # a code explains the label words of its phrases within this share of its best
 RESIDUAL_MATCH, RESIDUAL_MISMATCH = 1.2, 0.8  # a catch-all phrase for a catch-all label, or not
-NEIGHBOUR_WEIGHT = 2.0  # a confirmed label's vote for its code is NEIGHBOUR_WEIGHT * closeness^2
-BRANCH_WEIGHT = 0.6  # ... and for its branch's supported codes, BRANCH_WEIGHT * closeness (relative)
-NEIGHBOUR_FLOOR = 0.4  # closeness = (sim - floor) / (1 - floor): loose neighbours do not vote
 LEAVE_ONE_OUT_MAX = 200
 LEAVE_ONE_OUT_SHARE = 3.0  # the leave-one-out slice weighs this many times the index slice
 
@@ -69,6 +77,9 @@ class Coder:
         self._neighbours = Neighbours()
         self._calibration: list[tuple[Features, bool]] = []
         self._stale = False
+        self.assist: Params = DEFAULT_ASSIST  # how much confirmed mappings count; chosen by ``_refit``
+        self._first: dict[int, str | None] = {}
+        self.conventions = NONE  # the country's levels and sections, from its confirmed codes
         phrases, docs = build_phrases(scheme, sources, exclude_terms)
         self.text_count = len(sources)
         self._phrases: list[Phrase] = []
@@ -229,10 +240,10 @@ class Coder:
             for (code, score), conf in zip(ordered[:top], confidences, strict=True)
         ]
 
-    def _rank(
-        self, label: str, description: str, language: Lang, top: int, exclude: int | None = None
-    ) -> tuple[list[tuple[str, float]], dict[str, list[Evidence]], list[Features]]:
-        """Every scored code best first, the evidence, and the features of the ``top`` first."""
+    def _base(
+        self, label: str, description: str, language: Lang
+    ) -> tuple[dict[str, float], dict[str, list[Evidence]], tuple[str, ...], tuple[str, ...]]:
+        """Zero-shot: every scored code's final score, the evidence, the label's and description's stems."""
         query = self._label_stems(label, language)
         extra = tuple(s for s in self._label_stems(description, language) if s not in query)
         own, evidence, exclusions, explained = self._phrase_evidence(query, extra, is_residual(label))
@@ -245,23 +256,37 @@ class Coder:
                 0, Evidence(EvidenceKind.qualifier, move.rule, move.source, round(move.score, 3))
             )
             self._explain_move(move, own, explained)
-        near: list[Neighbour] = []
-        if self._neighbours:  # the country's own confirmations come last: they outrank the rules
-            near = self._neighbours.nearest(
-                frozenset(query),
-                trigrams(self._kept(label)),
-                frozenset(query + extra) if description else frozenset(),
-                language,
-                exclude,
+        return aggregate(self.scheme, own, explained), evidence, query, extra
+
+    def _near(
+        self, label: str, query: tuple[str, ...], extra: tuple[str, ...], description: str, lang: Lang,
+        exclude: int | None = None,
+    ) -> list[Neighbour]:  # fmt: skip
+        described = frozenset(query + extra) if description else frozenset()
+        grams = trigrams(self._kept(label))
+        return self._neighbours.nearest(frozenset(query), grams, described, lang, exclude)
+
+    def _first_of(self, index: int) -> str | None:
+        """The zero-shot first choice for confirmed label ``index`` (cached: it never changes)."""
+        if index not in self._first:
+            item = self._neighbours.items[index]
+            final = self._base(item.label, item.description_text, item.lang)[0]
+            self._first[index] = (
+                min(final.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if final else None
             )
-            for code in self._apply_neighbours(near, own, evidence):
-                lineage = [code, *self._ancestors[code]]
-                explained[code] = frozenset({"=confirmed"}).union(
-                    *(explained.get(c, frozenset()) for c in lineage)
-                )
-        final = self._aggregate(own, explained)
-        ordered = sorted(final.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
-        ordered = diversify(ordered, max(top, 3), PER_BRANCH)
+        return self._first[index]
+
+    def _rank(
+        self, label: str, description: str, language: Lang, top: int, exclude: int | None = None
+    ) -> tuple[list[tuple[str, float]], dict[str, list[Evidence]], list[Features]]:
+        """Every scored code best first, the evidence, and the features of the ``top`` first."""
+        final, evidence, query, extra = self._base(label, description, language)
+        near = self._near(label, query, extra, description, language, exclude)
+        ordered, cast, slotted = combine(
+            final, near, self._first_of, self.assist, top, " ".join(words(label)), self.conventions
+        )
+        for found in confirmed_evidence(cast, slotted):  # the country's own confirmations come first
+            evidence.setdefault(found.code, []).insert(0, found)
         return ordered, evidence, features_of(ordered, top, evidence, near)
 
     def _explain_move(self, move: Move, own: dict[str, float], explained: dict[str, frozenset[str]]) -> None:
@@ -276,36 +301,6 @@ class Coder:
             explained[code] = marker
             if code != move.target:
                 own[code] = max(own.get(code, 0.0), move.score * 0.99)
-
-    @staticmethod
-    def _apply_neighbours(
-        near: list[Neighbour], own: dict[str, float], evidence: dict[str, list[Evidence]]
-    ) -> list[str]:
-        """Votes of the nearest confirmed labels: for their code, and for their branch's supported codes;
-        the codes voted for."""
-        exact: dict[str, Neighbour] = {}
-        branch: dict[str, float] = {}
-        for n in near:
-            if n.similarity <= NEIGHBOUR_FLOOR:
-                continue
-            closeness = (n.similarity - NEIGHBOUR_FLOOR) / (1 - NEIGHBOUR_FLOOR)
-            n = Neighbour(closeness, n.item)
-            code = n.item.code
-            if code not in exact:
-                exact[code] = n
-            branch[code[:4]] = max(branch.get(code[:4], 0.0), n.similarity)
-        for prefix, sim in branch.items():
-            members = [c for c in own if c.startswith(prefix)]
-            best = max((own[c] for c in members), default=0.0)
-            for c in members:
-                own[c] += BRANCH_WEIGHT * sim * own[c] / best
-        for code, n in exact.items():
-            vote = NEIGHBOUR_WEIGHT * n.similarity**2
-            own[code] = own.get(code, 0.0) + vote
-            evidence.setdefault(code, []).insert(
-                0, Evidence(EvidenceKind.confirmed_mapping, n.item.label, code, round(vote, 3))
-            )
-        return list(exact)
 
     def _phrase_evidence(
         self, query: tuple[str, ...], extra: tuple[str, ...], residual: bool
@@ -353,9 +348,6 @@ class Coder:
             have = own.get(code, 0.0)
             own[code] = max(have, value) + SECOND_PHRASE_SHARE * min(have, value)
 
-    def _aggregate(self, own: dict[str, float], explained: dict[str, frozenset[str]]) -> dict[str, float]:
-        return aggregate(self.scheme, own, explained)
-
     def propose_many(
         self, items: Iterable[tuple[str, str, str]], lang: str = "en", top: int = 3
     ) -> Iterable[tuple[str, list[Proposal]]]:
@@ -376,16 +368,29 @@ class Coder:
         return self.calibrator
 
     def _refit(self) -> None:
-        """Fit on the calibration examples plus a leave-one-out pass over the confirmed mappings."""
+        """Choose how much the confirmed mappings count (``assist.choose``), then fit the confidence on the
+        calibration examples plus the same leave-one-out pass over the confirmed mappings."""
         self._stale = False
-        loo: list[tuple[Features, bool]] = []
         items = self._neighbours.items
         step = max(1, math.ceil(len(items) / LEAVE_ONE_OUT_MAX))
+        cases: list[tuple[Case, dict[str, list[Evidence]]]] = []
         for index in range(0, len(items), step):
             item = items[index]
-            ordered, _, features = self._rank(item.label, item.description_text, item.lang, 1, index)
-            if features:
-                loo.append((features[0], ordered[0][0] == item.code))
+            final, evidence, query, extra = self._base(item.label, item.description_text, item.lang)
+            near = self._near(item.label, query, extra, item.description_text, item.lang, index)
+            cases.append(
+                (Case(shortlist(final), tuple(near), item.code, " ".join(words(item.label))), evidence)
+            )
+        self.conventions = Conventions.of(item.code for item in items)
+        self.assist = choose([case for case, _ in cases], self._first_of, self.conventions)
+        loo: list[tuple[Features, bool]] = []
+        for case, evidence in cases:
+            ordered, _, _ = combine(
+                case.final, case.near, self._first_of, self.assist, 1, case.label, self.conventions, case.gold
+            )
+            if ordered:
+                features = features_of(ordered, 1, evidence, list(case.near))[0]
+                loo.append((features, ordered[0][0] == case.gold))
         rows = self._calibration + loo
         if not rows:
             return

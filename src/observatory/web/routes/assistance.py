@@ -17,10 +17,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from observatory.assistance import checks
 from observatory.assistance.iati import ReportingOrg, iati_xml
 from observatory.assistance.portfolio import (
-    StoredProject,
     create_project,
     export_portfolio,
     get_project,
@@ -36,7 +34,6 @@ from observatory.catalog.areas import load_areas
 from observatory.catalog.indicators import load_indicators
 from observatory.errors import InvalidInput, PayloadTooLarge
 from observatory.model.assistance import Status, Theme
-from observatory.store.db import Store
 from observatory.web.assistance_schemas import ProjectCreate, ProjectUpdate
 from observatory.web.deps import CurrentUser, SettingsDep, StoreDep, TemplatesDep
 
@@ -50,24 +47,6 @@ YearQuery = Annotated[int | None, Query(description="Only projects running in th
 RegionQuery = Annotated[str | None, Query(description="Only projects of this M49 region (code or name).")]
 
 
-def _select(
-    store: Store,
-    country: str | None,
-    theme: Theme | None,
-    status: Status | None,
-    year: int | None,
-    region: str | None,
-) -> list[StoredProject]:
-    return list_projects(
-        store,
-        country=checks.country(country) if country else None,
-        theme=theme,
-        status=status,
-        year=year,
-        region=checks.region(region) if region else None,
-    )
-
-
 @router.get("/projects", summary="List projects")
 def assistance_list(
     store: StoreDep,
@@ -78,7 +57,7 @@ def assistance_list(
     region: RegionQuery = None,
 ) -> dict[str, Any]:
     """Current versions of the projects, with filters."""
-    found = _select(store, country, theme, status, year, region)
+    found = list_projects(store, country=country, theme=theme, status=status, year=year, region=region)
     return {"data": [s.to_dict() for s in found], "count": len(found)}
 
 
@@ -129,7 +108,9 @@ def assistance_export(
     region: RegionQuery = None,
 ) -> Response:
     """The projects in the import shape (formulas neutralised)."""
-    data = export_portfolio(_select(store, country, theme, status, year, region), format)
+    data = export_portfolio(
+        list_projects(store, country=country, theme=theme, status=status, year=year, region=region), format
+    )
     headers = {"Content-Disposition": f'attachment; filename="assistance-portfolio.{format.value}"'}
     return Response(data, media_type=format.media_type, headers=headers)
 
@@ -161,7 +142,10 @@ def assistance_summary(
 ) -> dict[str, Any]:
     """Totals overall and by group, in USD only with given or stored rates; the sentence says which."""
     rates = rates_for_summary(store, [parse_rate(r) for r in rate or []], as_of=as_of)
-    projects = [s.project for s in _select(store, country, theme, status, year, region)]
+    projects = [
+        s.project
+        for s in list_projects(store, country=country, theme=theme, status=status, year=year, region=region)
+    ]
     return summarize(projects, by, rates).to_dict()
 
 
@@ -178,7 +162,7 @@ def assistance_iati(
     region: RegionQuery = None,
 ) -> Response:
     """The projects as IATI Activity Standard 2.03 XML."""
-    found = _select(store, country, theme, status, year, region)
+    found = list_projects(store, country=country, theme=theme, status=status, year=year, region=region)
     data = iati_xml([(s.project, s.updated_at) for s in found], ReportingOrg(org_ref, org_name, org_type))
     return Response(data, media_type="application/xml")
 
@@ -202,7 +186,14 @@ def assistance_page(
         grouping = SummaryBy(by) if by else SummaryBy.region
     except ValueError as exc:
         raise InvalidInput(f"invalid filter: {exc}", code="invalid-parameter") from None
-    found = _select(store, country or None, chosen_theme, chosen_status, chosen_year, None)
+    found = list_projects(
+        store,
+        country=country or None,
+        theme=chosen_theme,
+        status=chosen_status,
+        year=chosen_year,
+        region=None,
+    )
     projects = [s.project for s in found]
     rates = rates_for_summary(store)
     context = {

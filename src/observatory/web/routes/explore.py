@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, Response
 from observatory.catalog.indicators import load_indicators
 from observatory.web.deps import AreasDep, StoreDep, TemplatesDep
 from observatory.web.explorer import ExplorerView, explorer_view, parse_query
+from observatory.web.i18n import N_
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-AREA_GROUPS = ("World and regions", "Countries and reporting units")
+AREA_GROUPS = (N_("World and regions"), N_("Countries and reporting units"))
 
 
 @router.get("/explore")

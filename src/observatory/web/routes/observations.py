@@ -20,7 +20,7 @@ from observatory.model.observation import TOTAL, Unit
 from observatory.reports.export import ExportFormat, render
 from observatory.warehouse.query import SORTABLE, ObservationFilter, query_observations
 from observatory.warehouse.release import COLUMNS
-from observatory.web.deps import AreasDep, PageDep, SchemeDep, StoreDep
+from observatory.web.deps import AreasDep, Page, PageDep, SchemeDep, StoreDep
 from observatory.web.links import page_links
 from observatory.web.lookups import area_codes
 from observatory.web.negotiation import (
@@ -31,6 +31,7 @@ from observatory.web.negotiation import (
     negotiate,
     rows_response,
 )
+from observatory.web.page_cache import release_json
 from observatory.web.schemas import ObservationPublic, ObservationsPublic
 from observatory.web.sorting import SortKey, sort_param
 
@@ -112,22 +113,29 @@ def observations_list(
     """
     chosen = negotiate(request, fmt)
     order = [(key.field, key.descending) for key in sort]
+    if chosen is ListFormat.json:  # kept by ETag once serialised (web/page_cache.py)
+        return release_json(request, store, lambda: _observations_json(request, store, flt, page, order))
     result = query_observations(store, flt, limit=page.limit, offset=page.offset, order=order)
     links = page_links(request, result.count, page.limit, page.offset)
-    if chosen is not ListFormat.json:
-        headers = {"X-Observatory-Release": str(result.release), "X-Total-Count": str(result.count)}
-        if link := link_header(links):
-            headers["Link"] = link
-        return rows_response(
-            result.data, chosen, columns=EXPORT_COLUMNS, prepared=result.released_at, headers=headers
-        )
+    headers = {"X-Observatory-Release": str(result.release), "X-Total-Count": str(result.count)}
+    if link := link_header(links):
+        headers["Link"] = link
+    return rows_response(
+        result.data, chosen, columns=EXPORT_COLUMNS, prepared=result.released_at, headers=headers
+    )
+
+
+def _observations_json(
+    request: Request, store: StoreDep, flt: ObservationFilter, page: Page, order: list[tuple[str, bool]]
+) -> ObservationsPublic:
+    result = query_observations(store, flt, limit=page.limit, offset=page.offset, order=order)
     return ObservationsPublic(
         data=[ObservationPublic(**row) for row in result.data],
         count=result.count,
         release=result.release,
         limit=page.limit,
         offset=page.offset,
-        links=links,
+        links=page_links(request, result.count, page.limit, page.offset),
         filters=result.filters,
     )
 

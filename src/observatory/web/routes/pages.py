@@ -18,6 +18,7 @@ from observatory.model.area import Area
 from observatory.web.area_page import area_view
 from observatory.web.deps import AreasDep, SchemeDep, StoreDep, TemplatesDep
 from observatory.web.headlines import headlines
+from observatory.web.i18n import N_, area_name, gettext
 from observatory.web.indicator_map import SORT_PATTERN, map_view
 from observatory.web.indicator_page import indicator_view, safe_compute, unit_label
 from observatory.web.lookups import find_area
@@ -25,7 +26,7 @@ from observatory.web.summary import release_summary
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-OTHER = "Other areas"
+OTHER = N_("Other areas")
 TOP_AREAS = 12
 
 
@@ -44,15 +45,16 @@ class RegionGroup:
 
 def _name(catalog: AreaCatalog, code: str | None, fallback: str) -> str:
     found = catalog.resolve(code) if code else None
-    return found.name if found else fallback
+    return area_name(found) if found else fallback
 
 
 def group_by_region(catalog: AreaCatalog, areas: list[Area]) -> list[RegionGroup]:
-    """Countries and reporting units under their region and sub-region, alphabetically."""
+    """Countries and reporting units under their region and sub-region, alphabetically (names in the
+    request's language)."""
     groups: dict[str, RegionGroup] = {}
-    for area in sorted(areas, key=lambda a: a.name):
+    for area in sorted(areas, key=area_name):
         key = area.region or ""
-        group = groups.setdefault(key, RegionGroup(_name(catalog, area.region, OTHER), area.region))
+        group = groups.setdefault(key, RegionGroup(_name(catalog, area.region, gettext(OTHER)), area.region))
         sub = _name(catalog, area.subregion, group.name) if area.subregion else group.name
         group.subregions.setdefault(sub, []).append(area)
     for group in groups.values():
@@ -92,7 +94,7 @@ def areas_index(
     regions = [a for a in units if a.is_aggregate and (not data or a.code in counts)]
     context: dict[str, Any] = {
         "groups": group_by_region(catalog, places),
-        "regions": sorted(regions, key=lambda a: (a.kind.value != "world", a.name)),
+        "regions": sorted(regions, key=lambda a: (a.kind.value != "world", area_name(a))),
         "counts": counts,
         "q": q or "",
         "data": data,

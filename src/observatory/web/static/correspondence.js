@@ -4,26 +4,14 @@
    review queue of the new table. */
 (function () {
   "use strict";
-  var KEY = "observatory-token";
+  var credentials = window.ObservatoryCredentials;
+  var token = credentials.token;
 
-  function token() { return window.sessionStorage.getItem(KEY) || ""; }
-
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
-  function headers() {
-    var sent = { "Content-Type": "application/octet-stream" };
-    if (token()) { sent.Authorization = "Bearer " + token(); } else if (csrf()) { sent["X-CSRF-Token"] = csrf(); }
-    return sent;
-  }
+  function headers() { return credentials.headers("application/octet-stream"); }
 
   function showState() {
     var el = document.getElementById("corr-token-state");
-    if (!el) { return; }
-    el.textContent = token() ? "token set" : csrf() ? "signed in: uploads use your session"
-      : "not signed in: sign in or paste a token";
+    if (el) { el.textContent = credentials.state("signed in: uploads use your session"); }
   }
 
   function text(tag, content, className) {
@@ -57,7 +45,7 @@
     tokenForm.addEventListener("submit", function (event) {
       event.preventDefault();
       var input = document.getElementById("corr-token");
-      window.sessionStorage.setItem(KEY, input.value.trim());
+      credentials.remember(input.value);
       input.value = "";
       showState();
     });
@@ -93,7 +81,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     result.textContent = "";
-    if (!token() && !csrf()) {
+    if (!token() && !credentials.csrf()) {
       showErrors([{ code: "unauthenticated", message: "sign in or enter your API token above first" }]);
       document.getElementById("corr-token").focus();
       return;

@@ -2,26 +2,14 @@
    the page's CSRF token), or with an API token pasted into the page (kept in sessionStorage). */
 (function () {
   "use strict";
-  var KEY = "observatory-token";
+  var credentials = window.ObservatoryCredentials;
+  var token = credentials.token;
 
-  function token() { return window.sessionStorage.getItem(KEY) || ""; }
-
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
-  function headers() {
-    var sent = { "Content-Type": "application/json" };
-    if (token()) { sent.Authorization = "Bearer " + token(); } else if (csrf()) { sent["X-CSRF-Token"] = csrf(); }
-    return sent;
-  }
+  function headers() { return credentials.headers("application/json"); }
 
   function showState() {
     var el = document.getElementById("token-state");
-    if (!el) { return; }
-    el.textContent = token() ? "token set" : csrf() ? "signed in: actions use your session"
-      : "not signed in: sign in or paste a token";
+    if (el) { el.textContent = credentials.state("signed in: actions use your session"); }
   }
 
   var form = document.getElementById("token-form");
@@ -29,7 +17,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var input = document.getElementById("review-token");
-      window.sessionStorage.setItem(KEY, input.value.trim());
+      credentials.remember(input.value);
       input.value = "";
       showState();
     });
