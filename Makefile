@@ -12,8 +12,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# `make run` installs the reports (PDF/DOCX downloads on area pages) and survey (.sav/.dta) extras, which are
+# small; PySpark stays out of it.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e ".[reports,survey]"
 	touch $@
 
 # The spark and reports extras too: the PySpark test (tests/indicators/test_spark.py) runs in `make test` and CI.
@@ -70,6 +72,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/indicators.py
 	$(BIN)/pip install --quiet -e ".[survey,bench]"
 	$(BIN)/python benchmarks/surveys.py
+	$(BIN)/python benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

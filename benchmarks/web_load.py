@@ -5,8 +5,8 @@ into a temporary data directory with the platform's own import and published. Th
 ``make run`` runs it (uvicorn, one worker unless ``--workers``) in a subprocess on ``127.0.0.1`` on a free
 port, with the rate limit off (``OBSERVATORY_RATE_LIMIT_ENABLED=false``). After a warm-up (every URL of
 every scenario requested once: "published data cached"), each scenario is a bounded load: ``--requests``
-requests from ``--clients`` concurrent clients (asyncio + httpx, one connection each, keep-alive), then it
-stops by itself.
+requests from ``--clients`` concurrent clients (asyncio streams, a minimal HTTP/1.1 client, one keep-alive
+connection each), then it stops by itself.
 
 Scenarios:
 
@@ -195,34 +195,58 @@ class Outcome:
     seconds: float = 0.0
 
 
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    """Read one HTTP/1.1 response (Content-Length or chunked body); its status."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding") == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
 async def load(
-    base_url: str,
+    port: int,
     requests: list[tuple[str, dict[str, str]]],
     expected: int,
     clients: int,
 ) -> Outcome:
-    """Send ``requests`` from ``clients`` concurrent clients; every latency, every unexpected status."""
+    """Send ``requests`` from ``clients`` concurrent clients, each on its own keep-alive connection; every
+    latency, every unexpected status. A minimal HTTP/1.1 client on asyncio streams: httpx costs the
+    client several milliseconds of CPU per request, which on a 2-core machine starves the server."""
     outcome = Outcome()
     queue = iter(requests)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60.0) as client:
 
-        async def worker() -> None:
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
             for url, headers in queue:
+                extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+                message = f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}\r\n"
                 start = time.perf_counter()
                 try:
-                    response = await client.get(url, headers=headers)
-                    await response.aread()
-                    status = str(response.status_code)
-                except httpx.HTTPError as exc:
+                    writer.write(message.encode("latin-1"))
+                    status = str(await _read_response(reader))
+                except (OSError, asyncio.IncompleteReadError) as exc:
                     status = type(exc).__name__
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 outcome.latencies.append(time.perf_counter() - start)
                 if status != str(expected):
                     outcome.errors[status] = outcome.errors.get(status, 0) + 1
+        finally:
+            writer.close()
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        outcome.seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    outcome.seconds = time.perf_counter() - start
     return outcome
 
 
@@ -296,7 +320,7 @@ def run(args: argparse.Namespace, data_dir: Path, urls: dict[str, list[str]]) ->
         }
         for name, (requests, expected) in scenarios.items():
             load_before, cpu_before = os.getloadavg()[0], server_cpu_seconds(server.pid)
-            outcome = asyncio.run(load(base_url, requests, expected, args.clients))
+            outcome = asyncio.run(load(port, requests, expected, args.clients))
             cpu_ms = (server_cpu_seconds(server.pid) - cpu_before) * 1000 / len(requests)
             results[name] = {
                 **summarise(outcome),

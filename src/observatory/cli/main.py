@@ -13,9 +13,9 @@ from observatory.cli import audit, coding, collection, correspondence, data, ref
 from observatory.cli.assistance import assistance_app
 from observatory.cli.indicators import indicators_app
 from observatory.cli.norms import norms_app
+from observatory.cli.options import console, open_store, out, print_json, state
 from observatory.cli.report import report_app
 from observatory.cli.survey import survey_app
-from observatory.cli.options import console, open_store, out, print_json, state
 from observatory.errors import ErrorEnvelope, ObservatoryError
 from observatory.settings import Settings
 

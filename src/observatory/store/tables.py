@@ -638,7 +638,12 @@ class NormAssessmentRow(Base):
     __tablename__ = "norm_assessments"
     __table_args__ = (
         UniqueConstraint(
-            "checklist_id", "checklist_version", "country", "assessor", "assessed_on", name="uq_norm_assessment"
+            "checklist_id",
+            "checklist_version",
+            "country",
+            "assessor",
+            "assessed_on",
+            name="uq_norm_assessment",
         ),
         Index("ix_norm_assessments_country", "country", "checklist_id", "assessed_on"),
     )
