@@ -229,7 +229,7 @@ async def load(
         try:
             for url, headers in queue:
                 extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-                message = f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}\r\n"
+                message = f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: */*\r\n{extra}\r\n"
                 start = time.perf_counter()
                 try:
                     writer.write(message.encode("latin-1"))
@@ -295,6 +295,8 @@ def run(args: argparse.Namespace, data_dir: Path, urls: dict[str, list[str]]) ->
         started = time.perf_counter()
         first: dict[str, float] = {}
         tags = etags(base_url, urls["api"] + urls["area_page"] + urls["baseline"], first)
+        for _ in range(args.workers - 1):  # each worker process has its own caches: reach them all (roughly)
+            etags(base_url, urls["api"] + urls["area_page"], {})
         results["warmup_seconds"] = round(time.perf_counter() - started, 2)
         for name in ("api", "area_page"):  # one client, nothing cached yet
             ms = [first[u] * 1000 for u in urls[name]]

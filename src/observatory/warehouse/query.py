@@ -119,6 +119,14 @@ def series_expr(table: Table, area: str) -> Table:
     )
 
 
+def _no_release() -> NotFound:
+    return NotFound(
+        "nothing has been published yet; run `observatory import FILE...` "
+        "(which publishes) or `observatory publish`",
+        code="no-release",
+    )
+
+
 @lru_cache(maxsize=4)
 def _table(path: str) -> Table:
     con = ibis.duckdb.connect()
@@ -128,11 +136,7 @@ def _table(path: str) -> Table:
 def release_table(store: Store, release: Release | None = None) -> tuple[Table, Release]:
     chosen = release or latest_release(store)
     if chosen is None:
-        raise NotFound(
-            "nothing has been published yet; run `observatory import FILE...` "
-            "(which publishes) or `observatory publish`",
-            code="no-release",
-        )
+        raise _no_release()
     path = Path(store.settings.resolved_data_dir) / chosen.path
     with RELEASE_LOCK:
         return _table(str(path)), chosen
@@ -183,8 +187,7 @@ def release_snapshot(store: Store, release: Release | None = None) -> tuple[Rele
     """The snapshot of ``release`` (the latest by default), loaded on first use."""
     chosen = release or latest_release(store)
     if chosen is None:
-        release_table(store)  # raises NotFound (no-release)
-        raise AssertionError("unreachable")
+        raise _no_release()
     path = Path(store.settings.resolved_data_dir) / chosen.path
     with _SNAPSHOT_LOCK:  # one load per release, even when many requests ask at once
         return _snapshot(str(path), chosen.sha256), chosen

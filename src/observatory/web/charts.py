@@ -300,6 +300,29 @@ def linked_line_spec(values: list[dict[str, Any]], **options: Any) -> dict[str, 
     return spec
 
 
+def add_error_bars(spec: dict[str, Any], *, interval_title: str) -> dict[str, Any]:
+    """Give a :func:`linked_line_spec` an error-bar layer from each datum's ``lower`` and ``upper`` (data
+    without them get no bar) and put the interval (``ci``) and unweighted ``base`` in the points' tooltip."""
+    layers = spec["layer"]
+    y = spec["encoding"]["y"]
+    bars = {
+        "transform": [{"filter": "isValid(datum.lower) && isValid(datum.upper)"}],
+        "mark": {"type": "errorbar", "ticks": True, "thickness": 1.5},
+        "encoding": {
+            "y": {"field": "lower", "type": "quantitative", "title": y["title"]},
+            "y2": {"field": "upper"},
+        },
+    }
+    tooltip = layers[-1]["encoding"]["tooltip"]
+    at = next((n + 1 for n, t in enumerate(tooltip) if t["field"] == "value"), len(tooltip))
+    tooltip[at:at] = [
+        {"field": "ci", "type": "nominal", "title": interval_title},
+        {"field": "base", "type": "quantitative", "title": gettext("Unweighted base"), "format": ",.0f"},
+    ]
+    layers.insert(1, bars)
+    return spec
+
+
 @dataclass(frozen=True)
 class MapData:
     """What a world map shows: per country (keyed by its M49 code) the value and flags of each year."""

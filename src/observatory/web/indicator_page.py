@@ -20,8 +20,9 @@ from observatory.indicators.compute import compute
 from observatory.indicators.explain import explain
 from observatory.model.indicator import TOTAL, Indicator, IndicatorFlag, IndicatorUnit
 from observatory.store.db import Store
-from observatory.web.charts import Chart, linked_line_spec
+from observatory.web.charts import Chart, add_error_bars, linked_line_spec
 from observatory.web.i18n import N_, gettext
+from observatory.web.survey_intervals import SUPPRESSED, Interval, attach_intervals, survey_intervals
 
 #: The indicators an area page charts, in order.
 HEADLINE = ("prison_population_rate", "prison_occupancy", "sdg_16_3_2", "sdg_16_1_1")
@@ -46,6 +47,7 @@ Y_TITLES = {
 NOTES = {
     IndicatorFlag.MISSING_DENOMINATOR.value: N_("missing denominator"),
     IndicatorFlag.ZERO_DENOMINATOR.value: N_("zero denominator"),
+    SUPPRESSED: N_("suppressed: unweighted base too small"),
 }
 
 
@@ -88,6 +90,7 @@ class Figure:
     flags: list[str]
     numerator: float | None
     denominator: float | None
+    interval: Interval | None = None
 
     @property
     def notes(self) -> list[str]:
@@ -109,6 +112,7 @@ def figure(indicator: Indicator, row: Mapping[str, Any]) -> Figure:
         flags=split_flags(row.get("flags")),
         numerator=row.get("numerator"),
         denominator=row.get("denominator"),
+        interval=row.get("interval"),
     )
 
 
@@ -152,6 +156,11 @@ def indicator_chart(
     ]
     if not values:
         return None
+    intervals = [r.get("interval") for r in rows if r.get("value") is not None]
+    for datum, interval in zip(values, intervals, strict=True):
+        if interval is not None and interval.lower is not None and interval.upper is not None:
+            datum.update(lower=interval.lower, upper=interval.upper, base=interval.base)
+            datum["ci"] = f"{interval.lower:,.1f} – {interval.upper:,.1f}"
     description = f"Indicator {indicator.id}: {indicator.name}, computed from release {release}."
     spec = linked_line_spec(
         values,
@@ -161,6 +170,8 @@ def indicator_chart(
         description=description,
     )
     spec["height"] = 180
+    if any("lower" in datum for datum in values):
+        add_error_bars(spec, interval_title=interval_title(intervals))
     chart = Chart(
         f"indicator-{indicator.id}",
         indicator.name,
@@ -171,6 +182,12 @@ def indicator_chart(
         computed=True,
     )
     return IndicatorChart(chart, json.dumps(spec, ensure_ascii=False, separators=(",", ":")))
+
+
+def interval_title(intervals: Iterable[Interval | None]) -> str:
+    """``95% CI`` (the level the publishing note states; 95% when none does)."""
+    levels = {i.level for i in intervals if i is not None and i.level}
+    return gettext("%(level)s CI") % {"level": levels.pop() if len(levels) == 1 else "95%"}
 
 
 @dataclass
@@ -245,10 +262,15 @@ class IndicatorView:
     chart: IndicatorChart | None = None
     explanation: dict[str, Any] | None = None
     links: dict[str, str] = field(default_factory=dict)
+    intervals: bool = False  # a survey indicator with published intervals: the tables show them
 
     @property
     def unit(self) -> str:
         return unit_label(self.indicator)
+
+    @property
+    def interval_title(self) -> str:
+        return interval_title([*(c.figure.interval for c in self.latest), *(f.interval for f in self.series)])
 
 
 def latest_by_area(
@@ -287,7 +309,10 @@ def indicator_view(
     """Everything ``/indicators/{id}`` shows; with ``area``, the explanation of its ``year`` value (of its
     latest year when it has no value that year). ``computed`` is :func:`safe_compute`'s answer if known."""
     rows, release = computed or safe_compute(store, indicator.id)
-    view = IndicatorView(indicator=indicator, release=release)
+    intervals = survey_intervals(store, indicator)
+    if intervals:
+        rows = attach_intervals(indicator, rows, intervals)
+    view = IndicatorView(indicator=indicator, release=release, intervals=bool(intervals))
     view.latest = sort_rows(latest_by_area(indicator, rows, catalog), sort)
     if area is None:
         return view
