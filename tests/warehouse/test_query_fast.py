@@ -100,16 +100,22 @@ def test_a_new_release_is_never_answered_from_the_old_ones_cache(published: Stor
 
 
 def test_threads_each_get_their_own_cursor(published: Store) -> None:
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     snapshot, _ = release_snapshot(published)
+    together = threading.Barrier(4)
+
+    def ask(_: int) -> tuple[int, int]:
+        together.wait(timeout=30)  # four threads at once, each with its own cursor
+        cursor = snapshot.cursor()
+        assert snapshot.cursor() is cursor  # one per thread, kept
+        return id(cursor), snapshot.arrow("SELECT count(*) FROM observations")[0][0].as_py()
+
     with ThreadPoolExecutor(4) as pool:
-        cursors = set(pool.map(lambda _: id(snapshot.cursor()), range(4)))
-        counts = set(
-            pool.map(lambda _: snapshot.arrow("SELECT count(*) FROM observations")[0][0].as_py(), range(8))
-        )
-    assert len(cursors) >= 2
-    assert len(counts) == 1
+        answers = list(pool.map(ask, range(4)))
+    assert len({cursor for cursor, _ in answers}) == 4
+    assert len({count for _, count in answers}) == 1 and answers[0][1] > 0
 
 
 def test_bounded_lru_evicts_the_least_recently_used() -> None:
