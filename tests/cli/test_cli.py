@@ -164,8 +164,11 @@ def test_export_xlsx_has_the_same_rows(imported: CLI, tmp_path: Path) -> None:
     run = imported("export", "--area", "MEX", "--format", "xlsx", "--output", str(target))
     assert run.code == 0
     assert f"3 observations written to {target}" in run.err
-    sheet = openpyxl.load_workbook(target, read_only=True).active
-    header, *body = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(target, read_only=True)
+    try:
+        header, *body = list(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
     rows = [dict(zip(header, values, strict=True)) for values in body]
     assert [(r["period"], r["status"], r["value"]) for r in rows] == [
         ("2016", "_T", 217868),

@@ -135,6 +135,17 @@ def test_area_page_shows_name_codes_and_region_path(client: TestClient) -> None:
     assert region_path[:4] == ["/areas/001", "/areas/019", "/areas/419", "/areas/013"]
 
 
+def test_country_page_links_its_profile_downloads_and_compliance(client: TestClient) -> None:
+    links = Page(client.get("/areas/MEX").text).links
+    assert {"/api/v1/reports/profile/MEX.pdf", "/api/v1/reports/profile/MEX.docx"} <= set(links)
+    assert "/norms/countries/MEX" in links
+    compliance = client.get("/norms/countries/MEX")
+    assert compliance.status_code == 200
+    assert "Mexico" in compliance.text
+    region_links = Page(client.get("/areas/419").text).links
+    assert not any(link.startswith("/norms/countries/") for link in region_links)
+
+
 def test_area_spellings_redirect_to_the_code(client: TestClient) -> None:
     response = client.get("/areas/mexico", follow_redirects=False)
     assert response.status_code == 307
