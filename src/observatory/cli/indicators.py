@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -16,6 +15,7 @@ from observatory.cli.data import area_code
 from observatory.cli.options import JsonOpt, open_store, out, print_json
 from observatory.errors import InvalidInput
 from observatory.indicators import spark
+from observatory.indicators.aggregates import aggregate
 from observatory.indicators.agreement import agreement as agreement_with_unodc
 from observatory.indicators.compute import IndicatorValues, compute, population_rows
 from observatory.indicators.explain import explain
@@ -53,16 +53,6 @@ def _aggregate(
     """World or regional aggregates of a per-100,000 rate (``observatory.indicators.aggregates``)."""
     if is_fact(get_indicator(indicator_id)):  # a yes/no fact: the share of countries answering yes
         return aggregate_rows(store, indicator_id, level, year)
-    try:
-        module = importlib.import_module("observatory.indicators.aggregates")
-    except ModuleNotFoundError:
-        module = None
-    function = getattr(module, "aggregate", None)
-    if function is None:
-        raise InvalidInput(
-            "aggregates are not available yet: compute country values without --aggregate",
-            code="aggregates-unavailable",
-        )
     values = _compute(store, indicator_id, backend)  # every year: imputation needs the neighbours
     if values.indicator.unit is not IndicatorUnit.RATE_PER_100K or values.indicator.disaggregations:
         raise InvalidInput(
@@ -75,20 +65,8 @@ def _aggregate(
         for r in values.rows
         if r["value"] is not None
     ]
-    found = function(rates, level=level, population=population_rows(store), years=[year] if year else None)
-    return [
-        {
-            "indicator": indicator_id,
-            "area": a.area,
-            "year": a.year,
-            "value": a.value,
-            "lower": a.lower,
-            "upper": a.upper,
-            "coverage": a.coverage,
-            "flags": ",".join(sorted(str(f) for f in a.flags)),
-        }
-        for a in found
-    ]
+    found = aggregate(rates, level=level, population=population_rows(store), years=[year] if year else None)
+    return [a.row(indicator_id) for a in found]
 
 
 @indicators_app.command("list")

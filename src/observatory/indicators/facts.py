@@ -178,18 +178,4 @@ def aggregate_rows(
         raise InvalidInput(f"indicator {indicator_id!r} is not a yes/no fact", code="aggregate-unsupported")
     values = compute(store, indicator_id)
     found = share_answering_yes(values.rows, level=level, years=[year] if year else None)
-    return [
-        {
-            "indicator": indicator_id,
-            "area": a.area,
-            "year": a.year,
-            "value": a.value,
-            "lower": a.lower,
-            "upper": a.upper,
-            "coverage": a.coverage,
-            "flags": ",".join(sorted(str(f) for f in a.flags)),
-            "reporting": a.reporting,
-            "yes": a.total,
-        }
-        for a in found
-    ]
+    return [{**a.row(indicator_id), "reporting": a.reporting, "yes": a.total} for a in found]

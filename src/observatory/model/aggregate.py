@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from observatory.errors import InvalidInput
 from observatory.model.area import AreaKind
@@ -112,3 +113,17 @@ class AggregateValue:
     @property
     def publishable(self) -> bool:
         return self.value is not None and AggregateFlag.low_coverage not in self.flags
+
+    def row(self, indicator_id: str) -> dict[str, Any]:
+        """The output row of the CLI and the exports: ``indicator, area, year, value, lower, upper, coverage,
+        flags`` (comma-separated, sorted)."""
+        return {
+            "indicator": indicator_id,
+            "area": self.area,
+            "year": self.year,
+            "value": self.value,
+            "lower": self.lower,
+            "upper": self.upper,
+            "coverage": self.coverage,
+            "flags": ",".join(sorted(str(f) for f in self.flags)),
+        }
